@@ -1,4 +1,6 @@
 // Starts the two kinds of Temporal server the project uses, provisioned by temporal-cli.ts and test-server.ts.
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cashbackSearchAttributes } from '../workflows/search-attributes.ts';
 import { step } from './steps.ts';
@@ -34,5 +36,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
 /** Temporal's time-skipping test server: timers fire as soon as nothing else is pending. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTestServer();
-  return step('starting the time-skipping test server', () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
+  const env = await step('starting the time-skipping test server', () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
+  // The test server has no start flag for custom search attributes; it takes them through the operator API.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(cashbackSearchAttributes.map((key) => [key.name, indexedValueType(key.type)])),
+  });
+  return env;
+}
+
+const { INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_KEYWORD } = temporal.api.enums.v1.IndexedValueType;
+function indexedValueType(type: SearchAttributeType): temporal.api.enums.v1.IndexedValueType {
+  if (type === SearchAttributeType.INT) return INDEXED_VALUE_TYPE_INT;
+  if (type === SearchAttributeType.KEYWORD) return INDEXED_VALUE_TYPE_KEYWORD;
+  throw new Error(`search attribute type ${type} is not registered by this project`);
 }

@@ -1,11 +1,17 @@
-// Once per test run: an isolated PostgreSQL database with the schema migrated, shared with every test file.
+// Once per test run: an isolated PostgreSQL database with the schema migrated, and the workflow bundle built once.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { testDatabase } from '../../src/infra/postgres.ts';
 import { migrate, openOrm } from '../../src/db/orm.ts';
+import { testDatabase } from '../../src/infra/postgres.ts';
+import { workflowsPath } from '../../src/worker/create-worker.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    workflowBundlePath: string;
   }
 }
 
@@ -14,8 +20,14 @@ export default async function setup(project: TestProject) {
   const orm = await openOrm(database.url);
   await migrate(orm);
   await orm.close();
+  const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const workflowBundlePath = join(bundleDir, 'workflows.js');
+  await writeFile(workflowBundlePath, bundle.code);
   project.provide('databaseUrl', database.url);
+  project.provide('workflowBundlePath', workflowBundlePath);
   return async () => {
     await database.stop();
+    await rm(bundleDir, { recursive: true, force: true });
   };
 }

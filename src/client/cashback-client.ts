@@ -1,0 +1,106 @@
+// What the payment service and operators call: record events (validated first), read status, retry a failed payout.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { isQuarterKey } from '../domain/calendar.ts';
+import { DEFAULT_PROGRAM, type ProgramConfig } from '../domain/config.ts';
+import { validatePayment, validateRefund, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
+import type { CashbackStatus } from '../domain/status.ts';
+import {
+  paymentRemainingQuery, paymentSignal, refundSignal, retryPayoutUpdate, statusQuery, WORKFLOW_TYPE, workflowIdFor,
+  type CashbackWorkflowInput, type RetryPayoutResult,
+} from '../workflows/definitions.ts';
+
+/** Bad input: each message names the field and what is wrong. Nothing was sent. */
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+  readonly errors: string[];
+  constructor(errors: string[]) {
+    super(`invalid event: ${errors.join('; ')}`);
+    this.errors = errors;
+  }
+}
+
+export class UnknownUserError extends Error {
+  override name = 'UnknownUserError';
+  readonly userId: string;
+  constructor(userId: string) {
+    super(`no cashback record for user ${userId} (no payment received yet)`);
+    this.userId = userId;
+  }
+}
+
+/** The operator asked for something the workflow refused (e.g. retrying a payout that has not failed). */
+export class OperatorRequestRejected extends Error {
+  override name = 'OperatorRequestRejected';
+}
+
+export class CashbackClient {
+  private readonly client: Client;
+  private readonly taskQueue: string;
+  private readonly program: ProgramConfig;
+  /** The clock that bounds how far in the future an event may be dated (the server's, in time-skipping tests). */
+  private readonly now: () => number;
+
+  constructor(client: Client, taskQueue: string, program: ProgramConfig = DEFAULT_PROGRAM, now: () => number = Date.now) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+    this.program = program;
+    this.now = now;
+  }
+
+  /** Validates and records a payment; starts the user's workflow on their first one. Durable once this returns. */
+  async recordPayment(raw: unknown): Promise<PaymentEvent> {
+    const checked = validatePayment(raw, this.now());
+    if (!checked.ok) throw new InvalidEventError(checked.errors);
+    const payment = checked.value;
+    const input: CashbackWorkflowInput = { userId: payment.userId, program: this.program };
+    await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+      workflowId: workflowIdFor(payment.userId),
+      taskQueue: this.taskQueue,
+      args: [input],
+      signal: paymentSignal,
+      signalArgs: [payment],
+    });
+    return payment;
+  }
+
+  /** Validates a refund, including against what is left of its payment, then records it. */
+  async recordRefund(raw: unknown): Promise<RefundEvent> {
+    const checked = validateRefund(raw, this.now());
+    if (!checked.ok) throw new InvalidEventError(checked.errors);
+    const refund = checked.value;
+    const handle = this.client.workflow.getHandle(workflowIdFor(refund.userId));
+    let remaining: number | undefined;
+    try {
+      remaining = await handle.query(paymentRemainingQuery, refund.paymentId);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    if (remaining === undefined || remaining === null) throw new InvalidEventError([`refund of unknown payment ${refund.paymentId} for user ${refund.userId}`]);
+    if (refund.amount.cents > remaining) {
+      throw new InvalidEventError([`refund of ${refund.amount.cents} cents exceeds the ${remaining} cents left of payment ${refund.paymentId}`]);
+    }
+    await handle.signal(refundSignal, refund);
+    return refund;
+  }
+
+  async getStatus(userId: string): Promise<CashbackStatus> {
+    try {
+      return await this.client.workflow.getHandle(workflowIdFor(userId)).query(statusQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new UnknownUserError(userId);
+      throw error;
+    }
+  }
+
+  /** Retries a failed payout under its original idempotency key; resolves once the credit succeeded or failed again. */
+  async retryPayout(userId: string, quarter: string): Promise<RetryPayoutResult> {
+    if (!isQuarterKey(quarter)) throw new OperatorRequestRejected(`quarter must look like 2027-Q1, got "${quarter}"`);
+    try {
+      return await this.client.workflow.getHandle(workflowIdFor(userId)).executeUpdate(retryPayoutUpdate, { args: [quarter] });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new UnknownUserError(userId);
+      if (error instanceof WorkflowUpdateFailedError) throw new OperatorRequestRejected(error.cause?.message ?? error.message);
+      throw error;
+    }
+  }
+}

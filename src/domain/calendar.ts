@@ -1,0 +1,85 @@
+// The program calendar: calendar months and quarters in the program time zone (luxon, which works in the workflow sandbox).
+import { DateTime } from 'luxon';
+
+/** 'YYYY-MM' */
+export type MonthKey = string;
+/** 'YYYY-Qn' */
+export type QuarterKey = string;
+
+const QUARTER_PATTERN = /^(\d{4})-Q([1-4])$/;
+const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isValidTimeZone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}
+
+export function parseQuarter(quarter: string): { year: number; q: number } {
+  const match = QUARTER_PATTERN.exec(quarter);
+  if (!match) throw new RangeError(`quarter must look like 2027-Q1, got "${quarter}"`);
+  return { year: Number(match[1]), q: Number(match[2]) };
+}
+
+export function isQuarterKey(value: string): boolean {
+  return QUARTER_PATTERN.test(value);
+}
+
+function parseMonth(month: MonthKey): { year: number; m: number } {
+  const match = MONTH_PATTERN.exec(month);
+  if (!match) throw new RangeError(`month must look like 2027-01, got "${month}"`);
+  return { year: Number(match[1]), m: Number(match[2]) };
+}
+
+function quarterKey(year: number, q: number): QuarterKey {
+  return `${year}-Q${q}`;
+}
+
+/** The calendar month, in the program time zone, of an instant (epoch ms). */
+export function monthOfInstant(epochMs: number, zone: string): MonthKey {
+  return DateTime.fromMillis(epochMs, { zone }).toFormat('yyyy-MM');
+}
+
+export function quarterOfMonth(month: MonthKey): QuarterKey {
+  const { year, m } = parseMonth(month);
+  return quarterKey(year, Math.ceil(m / 3));
+}
+
+export function quarterOfInstant(epochMs: number, zone: string): QuarterKey {
+  return quarterOfMonth(monthOfInstant(epochMs, zone));
+}
+
+export function monthsOfQuarter(quarter: QuarterKey): MonthKey[] {
+  const { year, q } = parseQuarter(quarter);
+  return [1, 2, 3].map((i) => `${year}-${String((q - 1) * 3 + i).padStart(2, '0')}`);
+}
+
+/** Quarters ordered in time: positive when a is later than b. */
+export function quarterIndex(quarter: QuarterKey): number {
+  const { year, q } = parseQuarter(quarter);
+  return year * 4 + (q - 1);
+}
+
+export function addQuarters(quarter: QuarterKey, count: number): QuarterKey {
+  const index = quarterIndex(quarter) + count;
+  return quarterKey(Math.floor(index / 4), (index % 4) + 1);
+}
+
+/** 00:00 local time on the first day of the next quarter. */
+export function quarterEnd(quarter: QuarterKey, zone: string): number {
+  const { year, q } = parseQuarter(quarter);
+  return DateTime.fromObject({ year, month: (q - 1) * 3 + 1, day: 1 }, { zone }).plus({ months: 3 }).toMillis();
+}
+
+/** When a quarter is paid: its end plus the settlement grace, in local calendar days (Q1 → April, Q4 → January). */
+export function payoutInstant(quarter: QuarterKey, zone: string, graceDays: number): number {
+  return DateTime.fromMillis(quarterEnd(quarter, zone), { zone }).plus({ days: graceDays }).toMillis();
+}
+
+/** The first quarter not yet closed at `epochMs`: the previous one while its grace period runs, else the current one. */
+export function firstOpenQuarter(epochMs: number, zone: string, graceDays: number): QuarterKey {
+  const previous = addQuarters(quarterOfInstant(epochMs, zone), -1);
+  return epochMs < payoutInstant(previous, zone, graceDays) ? previous : addQuarters(previous, 1);
+}
+
+export function isoInZone(epochMs: number, zone: string): string {
+  return DateTime.fromMillis(epochMs, { zone }).toISO() ?? new Date(epochMs).toISOString();
+}

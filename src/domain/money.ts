@@ -1,0 +1,23 @@
+// Money is integer cents; cashback accrues in hundredths of a cent and is rounded once, half up, when paid.
+
+export type Cents = number;
+/** Hundredths of a cent: netSpendCents × ratePercent is exact in this unit. */
+export type Hundredths = number;
+
+/** Rounds hundredths of a cent to whole cents, half up (towards +∞ at exactly half). */
+export function roundHalfUpToCents(amount: Hundredths): Cents {
+  return Math.floor((amount + 50) / 100);
+}
+
+export function formatEuros(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}€${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Exact hundredths as euros with four decimals, for statements (€0.9950). */
+export function formatHundredths(amount: Hundredths): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  return `${sign}€${Math.floor(abs / 10_000)}.${String(abs % 10_000).padStart(4, '0')}`;
+}

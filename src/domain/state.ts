@@ -1,0 +1,164 @@
+// One user's cashback state and how events change it. Deterministic, no I/O: run by the workflow and by the simulator.
+import { addQuarters, firstOpenQuarter, monthOfInstant, payoutInstant, quarterIndex, quarterOfInstant, quarterOfMonth,
+  type MonthKey, type QuarterKey } from './calendar.ts';
+import { DEFAULT_PROGRAM, LIMITS, type ProgramConfig } from './config.ts';
+import { isEligible, type PaymentEvent, type RefundEvent } from './events.ts';
+import type { Cents, Hundredths } from './money.ts';
+import type { QuarterStatement } from './statement.ts';
+import { monthCashback } from './tiers.ts';
+
+/** [amountCents, refundedCents, eligible (1) or not (0)]: a tuple, so a heavy user's state stays small. */
+export type PaymentEntry = [Cents, Cents, 0 | 1];
+
+export type PayoutStatus = 'pending' | 'failed';
+
+/** A closed quarter whose credit has not succeeded yet. */
+export interface UnpaidPayout {
+  quarter: QuarterKey;
+  amountCents: Cents;
+  status: PayoutStatus;
+  failureReason?: string;
+  /** Attempts made so far, operator retries included. */
+  attempts: number;
+}
+
+export interface Rejection {
+  eventId: string;
+  reason: string;
+  at: string;
+}
+
+export interface CashbackState {
+  userId: string;
+  program: ProgramConfig;
+  /** Payments inside the adjustment window, by month, then by paymentId. */
+  months: Record<MonthKey, Record<string, PaymentEntry>>;
+  /** Refund ids inside the adjustment window, with the month they were applied to. */
+  refunds: Record<string, MonthKey>;
+  /** The exact cashback already put on a statement, per month: late events are paid as the difference. */
+  settled: Record<MonthKey, Hundredths>;
+  /** Exact amount carried into the next statement (below the minimum, or a clawback when negative). */
+  carryForward: Hundredths;
+  /** The next quarter to close, with its payout instant computed once (so an ICU data change cannot move it). */
+  nextPayout: { quarter: QuarterKey; at: number };
+  unpaid: Record<QuarterKey, UnpaidPayout>;
+  lastPaidQuarter?: QuarterKey;
+  recentStatements: QuarterStatement[];
+  counters: { payments: number; refunds: number; duplicates: number; rejected: number };
+  recentRejections: Rejection[];
+}
+
+export type Outcome = { result: 'accepted' } | { result: 'duplicate' } | { result: 'rejected'; reason: string };
+
+export function initialState(userId: string, nowMs: number, program: ProgramConfig = DEFAULT_PROGRAM): CashbackState {
+  const quarter = firstOpenQuarter(nowMs, program.timeZone, program.settlementGraceDays);
+  return {
+    userId,
+    program,
+    months: {},
+    refunds: {},
+    settled: {},
+    carryForward: 0,
+    nextPayout: { quarter, at: payoutInstant(quarter, program.timeZone, program.settlementGraceDays) },
+    unpaid: {},
+    recentStatements: [],
+    counters: { payments: 0, refunds: 0, duplicates: 0, rejected: 0 },
+    recentRejections: [],
+  };
+}
+
+/** The oldest quarter an event may still belong to at `nowMs`: the window, or any quarter not closed yet. */
+export function oldestAcceptedQuarter(state: CashbackState, nowMs: number): QuarterKey {
+  const windowStart = addQuarters(quarterOfInstant(nowMs, state.program.timeZone), -state.program.adjustmentWindowQuarters);
+  return quarterIndex(state.nextPayout.quarter) < quarterIndex(windowStart) ? state.nextPayout.quarter : windowStart;
+}
+
+function findPayment(state: CashbackState, paymentId: string): { month: MonthKey; entry: PaymentEntry } | undefined {
+  for (const [month, payments] of Object.entries(state.months)) {
+    const entry = payments[paymentId];
+    if (entry) return { month, entry };
+  }
+  return undefined;
+}
+
+export function reject(state: CashbackState, eventId: string, reason: string, nowMs: number): Outcome {
+  state.counters.rejected += 1;
+  state.recentRejections.push({ eventId, reason, at: new Date(nowMs).toISOString() });
+  if (state.recentRejections.length > LIMITS.recentRejections) state.recentRejections.shift();
+  return { result: 'rejected', reason };
+}
+
+function duplicate(state: CashbackState): Outcome {
+  state.counters.duplicates += 1;
+  return { result: 'duplicate' };
+}
+
+function monthOutsideWindow(state: CashbackState, month: MonthKey, nowMs: number): string | undefined {
+  const oldest = oldestAcceptedQuarter(state, nowMs);
+  if (quarterIndex(quarterOfMonth(month)) >= quarterIndex(oldest)) return undefined;
+  return `month ${month} is older than the adjustment window (oldest open quarter ${oldest}): needs operator review`;
+}
+
+/** Applies a validated payment. Its month (by occurredAt, in the program time zone) decides where it counts. */
+export function applyPayment(state: CashbackState, event: PaymentEvent, nowMs: number): Outcome {
+  if (event.userId !== state.userId) return reject(state, event.paymentId, `payment is for user ${event.userId}, not ${state.userId}`, nowMs);
+  if (findPayment(state, event.paymentId)) return duplicate(state);
+  const month = monthOfInstant(Date.parse(event.occurredAt), state.program.timeZone);
+  const outside = monthOutsideWindow(state, month, nowMs);
+  if (outside) return reject(state, event.paymentId, outside, nowMs);
+  (state.months[month] ??= {})[event.paymentId] = [event.amount.cents, 0, isEligible(event.kind) ? 1 : 0];
+  state.counters.payments += 1;
+  return { result: 'accepted' };
+}
+
+/** Applies a validated refund to the month of the payment it reverses, whenever it happens. */
+export function applyRefund(state: CashbackState, event: RefundEvent, nowMs: number): Outcome {
+  if (event.userId !== state.userId) return reject(state, event.refundId, `refund is for user ${event.userId}, not ${state.userId}`, nowMs);
+  if (state.refunds[event.refundId]) return duplicate(state);
+  const payment = findPayment(state, event.paymentId);
+  if (!payment) return reject(state, event.refundId, `refund of unknown payment ${event.paymentId} (never received, or older than the adjustment window)`, nowMs);
+  const outside = monthOutsideWindow(state, payment.month, nowMs);
+  if (outside) return reject(state, event.refundId, outside, nowMs);
+  const left = payment.entry[0] - payment.entry[1];
+  if (event.amount.cents > left) {
+    return reject(state, event.refundId, `refund of ${event.amount.cents} cents exceeds the ${left} cents left of payment ${event.paymentId}`, nowMs);
+  }
+  payment.entry[1] += event.amount.cents;
+  state.refunds[event.refundId] = payment.month;
+  state.counters.refunds += 1;
+  return { result: 'accepted' };
+}
+
+/** What is left of a payment, for the client's pre-check of a refund. */
+export function paymentRemaining(state: CashbackState, paymentId: string): Cents | undefined {
+  const payment = findPayment(state, paymentId);
+  return payment ? payment.entry[0] - payment.entry[1] : undefined;
+}
+
+export interface MonthTally {
+  month: MonthKey;
+  /** Eligible payments not fully refunded. */
+  eligiblePayments: number;
+  netSpendCents: Cents;
+  cashback: Hundredths;
+}
+
+export function monthTally(state: CashbackState, month: MonthKey): MonthTally {
+  let eligiblePayments = 0;
+  let netSpendCents = 0;
+  for (const [amount, refunded, eligible] of Object.values(state.months[month] ?? {})) {
+    if (!eligible || refunded >= amount) continue;
+    eligiblePayments += 1;
+    netSpendCents += amount - refunded;
+  }
+  return { month, eligiblePayments, netSpendCents, cashback: monthCashback(eligiblePayments, netSpendCents) };
+}
+
+/** Drops what lies before the adjustment window: events there are rejected anyway, so nothing is lost. */
+export function pruneOutsideWindow(state: CashbackState, nowMs: number): void {
+  const oldest = quarterIndex(oldestAcceptedQuarter(state, nowMs));
+  const old = (month: MonthKey) => quarterIndex(quarterOfMonth(month)) < oldest;
+  for (const month of Object.keys(state.months)) if (old(month)) delete state.months[month];
+  for (const month of Object.keys(state.settled)) if (old(month)) delete state.settled[month];
+  for (const [refundId, month] of Object.entries(state.refunds)) if (old(month)) delete state.refunds[refundId];
+}

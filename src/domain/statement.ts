@@ -1,0 +1,118 @@
+// Closing a quarter: per-month lines, adjustments for late events, carry-forward, the minimum, and rounding once.
+import { addQuarters, monthsOfQuarter, payoutInstant, quarterIndex, quarterOfMonth, type MonthKey, type QuarterKey } from './calendar.ts';
+import { LIMITS, type MinimumPolicy } from './config.ts';
+import { roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
+import { monthTally, type CashbackState } from './state.ts';
+import { tierFor } from './tiers.ts';
+
+export interface StatementLine {
+  month: MonthKey;
+  eligiblePayments: number;
+  netSpendCents: Cents;
+  tier: number;
+  ratePercent: number;
+  cashback: Hundredths;
+}
+
+/** A month of an earlier, already closed quarter, recomputed because events landed in it after it was settled. */
+export interface Adjustment {
+  month: MonthKey;
+  eligiblePayments: number;
+  netSpendCents: Cents;
+  tier: number;
+  previously: Hundredths;
+  now: Hundredths;
+  delta: Hundredths;
+}
+
+export type StatementOutcome = 'payable' | 'below_minimum' | 'nothing_due';
+
+export interface QuarterStatement {
+  userId: string;
+  quarter: QuarterKey;
+  closedAt: string;
+  lines: StatementLine[];
+  adjustments: Adjustment[];
+  carriedIn: Hundredths;
+  /** Lines + adjustments + carried in, exact. */
+  total: Hundredths;
+  /** Total rounded half up to cents. */
+  roundedCents: Cents;
+  /** What is credited: the rounded total when it reaches the minimum, else 0. */
+  payableCents: Cents;
+  carriedOut: Hundredths;
+  forfeited: Hundredths;
+  minimumPolicy: MinimumPolicy;
+  outcome: StatementOutcome;
+}
+
+function line(state: CashbackState, month: MonthKey): StatementLine {
+  const tally = monthTally(state, month);
+  const { tier, ratePercent } = tierFor(tally.eligiblePayments);
+  return { month, eligiblePayments: tally.eligiblePayments, netSpendCents: tally.netSpendCents, tier, ratePercent, cashback: tally.cashback };
+}
+
+function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {
+  const earlier = new Set<MonthKey>([...Object.keys(state.months), ...Object.keys(state.settled)]);
+  const result: Adjustment[] = [];
+  for (const month of [...earlier].sort()) {
+    if (quarterIndex(quarterOfMonth(month)) >= quarterIndex(quarter)) continue;
+    const recomputed = line(state, month);
+    const previously = state.settled[month] ?? 0;
+    if (recomputed.cashback === previously) continue;
+    result.push({
+      month, eligiblePayments: recomputed.eligiblePayments, netSpendCents: recomputed.netSpendCents, tier: recomputed.tier,
+      previously, now: recomputed.cashback, delta: recomputed.cashback - previously,
+    });
+  }
+  return result;
+}
+
+/**
+ * Closes `state.nextPayout.quarter` at `nowMs`: builds its statement, settles its months and the adjusted ones,
+ * moves the carry-forward and schedules the next quarter. The caller pays `payableCents` (if any) under the
+ * quarter's idempotency key.
+ */
+export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatement {
+  const { quarter } = state.nextPayout;
+  const { minimumPayoutCents, minimumPolicy, timeZone, settlementGraceDays } = state.program;
+  const lines = monthsOfQuarter(quarter).map((month) => line(state, month));
+  const adjusted = adjustments(state, quarter);
+  const carriedIn = state.carryForward;
+  const total = lines.reduce((sum, l) => sum + l.cashback, 0) + adjusted.reduce((sum, a) => sum + a.delta, 0) + carriedIn;
+  const roundedCents = roundHalfUpToCents(total);
+
+  let payableCents = 0;
+  let carriedOut = 0;
+  let forfeited = 0;
+  let outcome: StatementOutcome;
+  if (roundedCents >= minimumPayoutCents) {
+    // Rounded once, here; the sub-cent remainder is not carried (see DESIGN: "rounded once, when paid").
+    payableCents = roundedCents;
+    outcome = 'payable';
+  } else {
+    outcome = total === 0 ? 'nothing_due' : 'below_minimum';
+    // A clawback (negative) is always carried: the Seqr Account is never debited, future cashback is reduced instead.
+    if (minimumPolicy === 'forfeit' && total > 0) forfeited = total;
+    else carriedOut = total;
+  }
+
+  for (const l of lines) if (l.cashback !== 0 || state.months[l.month]) state.settled[l.month] = l.cashback;
+  for (const a of adjusted) state.settled[a.month] = a.now;
+  state.carryForward = carriedOut;
+  const next = addQuarters(quarter, 1);
+  state.nextPayout = { quarter: next, at: payoutInstant(next, timeZone, settlementGraceDays) };
+
+  const statement: QuarterStatement = {
+    userId: state.userId, quarter, closedAt: new Date(nowMs).toISOString(), lines, adjustments: adjusted,
+    carriedIn, total, roundedCents, payableCents, carriedOut, forfeited, minimumPolicy, outcome,
+  };
+  state.recentStatements.push(statement);
+  if (state.recentStatements.length > LIMITS.recentStatements) state.recentStatements.shift();
+  return statement;
+}
+
+/** The business key of a quarter's credit: the same for every retry, every run, every reset. */
+export function payoutIdempotencyKey(userId: string, quarter: QuarterKey): string {
+  return `cashback:${userId}:${quarter}`;
+}

@@ -1,0 +1,83 @@
+// What a user's state means right now: the `status` query's answer and the workflow's one-line summary.
+import { monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
+import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
+import type { QuarterStatement } from './statement.ts';
+import { monthTally, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
+import { paymentsToNextTier, tierFor } from './tiers.ts';
+
+export interface CashbackStatus {
+  userId: string;
+  asOf: string;
+  currentMonth: {
+    month: MonthKey;
+    eligiblePayments: number;
+    netSpendCents: Cents;
+    tier: number;
+    ratePercent: number;
+    /** Undefined at the top tier. */
+    paymentsToNextTier?: number;
+  };
+  openQuarter: {
+    quarter: QuarterKey;
+    payoutAt: string;
+    /** Months of the quarter plus carry-forward, exact. Adjustments are added when the quarter closes. */
+    estimated: Hundredths;
+    estimatedCents: Cents;
+  };
+  carryForward: Hundredths;
+  payoutStatus: PayoutSummary;
+  lastPaidQuarter?: QuarterKey;
+  unpaid: UnpaidPayout[];
+  lastStatements: QuarterStatement[];
+  counters: CashbackState['counters'];
+  recentRejections: Rejection[];
+}
+
+/** One word for the Temporal UI's search attribute: failed wins over pending, pending over paid. */
+export type PayoutSummary = 'failed' | 'pending' | 'paid' | 'none';
+
+export function payoutSummary(state: CashbackState): PayoutSummary {
+  const unpaid = Object.values(state.unpaid);
+  if (unpaid.some((payout) => payout.status === 'failed')) return 'failed';
+  if (unpaid.length > 0) return 'pending';
+  return state.lastPaidQuarter ? 'paid' : 'none';
+}
+
+export function currentTier(state: CashbackState, nowMs: number): number {
+  return tierFor(monthTally(state, monthOfInstant(nowMs, state.program.timeZone)).eligiblePayments).tier;
+}
+
+export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
+  const month = monthOfInstant(nowMs, state.program.timeZone);
+  const tally = monthTally(state, month);
+  const { tier, ratePercent } = tierFor(tally.eligiblePayments);
+  const { quarter, at } = state.nextPayout;
+  const estimated = monthsOfQuarter(quarter).reduce((sum, m) => sum + monthTally(state, m).cashback, 0) + state.carryForward;
+  return {
+    userId: state.userId,
+    asOf: new Date(nowMs).toISOString(),
+    currentMonth: { month, eligiblePayments: tally.eligiblePayments, netSpendCents: tally.netSpendCents, tier, ratePercent,
+      paymentsToNextTier: paymentsToNextTier(tally.eligiblePayments) },
+    openQuarter: { quarter, payoutAt: new Date(at).toISOString(), estimated, estimatedCents: roundHalfUpToCents(estimated) },
+    carryForward: state.carryForward,
+    payoutStatus: payoutSummary(state),
+    lastPaidQuarter: state.lastPaidQuarter,
+    unpaid: Object.values(state.unpaid),
+    lastStatements: state.recentStatements,
+    counters: state.counters,
+    recentRejections: state.recentRejections,
+  };
+}
+
+/** The workflow's "current details" line in the Temporal UI. */
+export function summaryLine(status: CashbackStatus): string {
+  const m = status.currentMonth;
+  const next = m.paymentsToNextTier === undefined ? 'top tier' : `${m.paymentsToNextTier} more for the next tier`;
+  const failed = status.unpaid.filter((p) => p.status === 'failed').map((p) => `${p.quarter} payout FAILED: ${p.failureReason ?? ''}`);
+  return [
+    `${m.month}: ${m.eligiblePayments} eligible payments, tier ${m.tier} (${m.ratePercent} %), ${next}`,
+    `${status.openQuarter.quarter}: about ${formatEuros(status.openQuarter.estimatedCents)}, paid after ${status.openQuarter.payoutAt}`,
+    `last paid: ${status.lastPaidQuarter ?? 'never'}; payments ${status.counters.payments}, duplicates ${status.counters.duplicates}, rejected ${status.counters.rejected}`,
+    ...failed,
+  ].join('\n');
+}

@@ -1,0 +1,143 @@
+// One long-running workflow per user: tallies payments, closes each quarter at its payout instant, credits exactly once.
+// Deterministic: all rules come from src/domain; time is workflow time; I/O happens only in activities.
+import {
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities,
+  setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { PayoutActivities } from '../activities/payout-activities.ts';
+import { applyRawEvent } from '../domain/apply-event.ts';
+import { isQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
+import { DEFAULT_PROGRAM } from '../domain/config.ts';
+import { closeQuarter } from '../domain/statement.ts';
+import { initialState, paymentRemaining, pruneOutsideWindow, type CashbackState } from '../domain/state.ts';
+import { currentTier, payoutSummary, statusOf, summaryLine } from '../domain/status.ts';
+import {
+  paymentRemainingQuery, paymentSignal, refundSignal, retryPayoutUpdate, statusQuery,
+  type CashbackWorkflowInput, type PendingEvent, type RetryPayoutResult,
+} from './definitions.ts';
+import { CashbackTier, LastPaidQuarter, PayoutStatus } from './search-attributes.ts';
+
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+// Transient failures (database down, worker crash) are retried without limit: a payout must complete, not give up.
+const { saveStatement, markPayoutFailed } = proxyActivities<PayoutActivities>({ startToCloseTimeout: '30 seconds', retry });
+const { creditSeqrAccount } = proxyActivities<PayoutActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...retry, nonRetryableErrorTypes: ['AccountUnavailable'] },
+});
+
+/** Roll over well before the server's hard limits (10,000 signals per run; it suggests continue-as-new near 4,096 events). */
+const HISTORY_ROLLOVER = 3_000;
+
+export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<void> {
+  const state: CashbackState = input.state ?? initialState(input.userId, Date.now(), input.program ?? DEFAULT_PROGRAM);
+  const pending: PendingEvent[] = [...(input.pending ?? [])];
+  const retryRequests: QuarterKey[] = [];
+  const retryResults = new Map<QuarterKey, RetryPayoutResult>();
+
+  // Handlers only enqueue: they never throw on bad input, and the main loop applies events in arrival order.
+  setHandler(paymentSignal, (raw) => void pending.push({ type: 'payment', raw, receivedAt: Date.now() }));
+  setHandler(refundSignal, (raw) => void pending.push({ type: 'refund', raw, receivedAt: Date.now() }));
+  setHandler(statusQuery, () => statusOf(state, Date.now()));
+  setHandler(paymentRemainingQuery, (paymentId) => paymentRemaining(state, paymentId));
+  setHandler(retryPayoutUpdate, async (quarter) => {
+    retryRequests.push(quarter);
+    await condition(() => retryResults.has(quarter));
+    const result = retryResults.get(quarter)!;
+    retryResults.delete(quarter);
+    return result;
+  }, {
+    validator: (quarter) => {
+      if (typeof quarter !== 'string' || !isQuarterKey(quarter)) throw new Error(`quarter must look like 2027-Q1, got ${JSON.stringify(quarter)}`);
+      const payout = state.unpaid[quarter];
+      if (!payout) throw new Error(`no unpaid payout for ${state.userId} in ${quarter}`);
+      if (payout.status !== 'failed' || retryRequests.includes(quarter)) throw new Error(`the ${quarter} payout is ${payout.status}, not failed: nothing to retry`);
+    },
+  });
+
+  function applyPending(): void {
+    for (const event of pending.splice(0)) {
+      const outcome = applyRawEvent(state, event.type, event.raw, event.receivedAt);
+      if (outcome.result === 'rejected') log.warn('event rejected', { userId: state.userId, reason: outcome.reason });
+    }
+  }
+
+  async function pay(quarter: QuarterKey): Promise<RetryPayoutResult> {
+    const payout = state.unpaid[quarter]!;
+    payout.status = 'pending';
+    payout.attempts += 1;
+    try {
+      const credit = await creditSeqrAccount({ userId: state.userId, quarter, amountCents: payout.amountCents });
+      delete state.unpaid[quarter];
+      if (!state.lastPaidQuarter || quarterIndex(quarter) > quarterIndex(state.lastPaidQuarter)) state.lastPaidQuarter = quarter;
+      log.info('payout credited', { userId: state.userId, quarter, amountCents: payout.amountCents, ledgerEntryId: credit.ledgerEntryId });
+      return { quarter, status: 'paid', amountCents: payout.amountCents, ledgerEntryId: credit.ledgerEntryId };
+    } catch (error) {
+      // Only a permanent failure gets here (transient ones retry forever): keep running, wait for an operator.
+      const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : error;
+      payout.status = 'failed';
+      payout.failureReason = cause instanceof Error ? cause.message : String(cause);
+      log.warn('payout failed', { userId: state.userId, quarter, reason: payout.failureReason });
+      await markPayoutFailed({ userId: state.userId, quarter, reason: payout.failureReason });
+      return { quarter, status: 'failed', amountCents: payout.amountCents, failureReason: payout.failureReason };
+    }
+  }
+
+  /** Closes every quarter whose payout instant has passed; true if any closed. */
+  async function closeDueQuarters(): Promise<boolean> {
+    let closed = false;
+    while (Date.now() >= state.nextPayout.at) {
+      const statement = closeQuarter(state, Date.now());
+      await saveStatement(statement);
+      if (statement.payableCents > 0) {
+        state.unpaid[statement.quarter] = { quarter: statement.quarter, amountCents: statement.payableCents, status: 'pending', attempts: 0 };
+        await pay(statement.quarter);
+      }
+      closed = true;
+      applyPending();
+    }
+    if (closed) pruneOutsideWindow(state, Date.now());
+    return closed;
+  }
+
+  let shown = { tier: -1, payout: '', lastPaid: '' };
+  function publish(): void {
+    const now = { tier: currentTier(state, Date.now()), payout: payoutSummary(state), lastPaid: state.lastPaidQuarter ?? '' };
+    if (now.tier !== shown.tier || now.payout !== shown.payout || now.lastPaid !== shown.lastPaid) {
+      upsertSearchAttributes([
+        { key: CashbackTier, value: now.tier },
+        { key: PayoutStatus, value: now.payout },
+        ...(now.lastPaid ? [{ key: LastPaidQuarter, value: now.lastPaid }] : []),
+      ]);
+      shown = now;
+    }
+    setCurrentDetails(summaryLine(statusOf(state, Date.now())));
+  }
+
+  // One timer per payout instant (not one per wake-up), so each event costs only its signal and a workflow task.
+  let payoutTimerFor = '';
+  function armPayoutTimer(): void {
+    if (payoutTimerFor === state.nextPayout.quarter) return;
+    payoutTimerFor = state.nextPayout.quarter;
+    const wait = state.nextPayout.at - Date.now();
+    if (wait > 0) void sleep(wait);
+  }
+
+  const rolloverDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_ROLLOVER;
+  applyPending();
+  publish();
+  for (;;) {
+    armPayoutTimer();
+    await condition(() => pending.length > 0 || retryRequests.length > 0 || Date.now() >= state.nextPayout.at || rolloverDue());
+    applyPending();
+    const paidOut = await closeDueQuarters();
+    for (const quarter of retryRequests.splice(0)) retryResults.set(quarter, await pay(quarter));
+    publish();
+    if (paidOut || rolloverDue()) {
+      // Let update handlers finish first; a retry arriving meanwhile is served by the loop before rolling over.
+      await condition(() => allHandlersFinished() || retryRequests.length > 0);
+      if (retryRequests.length > 0) continue;
+      applyPending();
+      await continueAsNew<typeof cashbackWorkflow>({ userId: state.userId, state, pending });
+    }
+  }
+}

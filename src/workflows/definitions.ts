@@ -1,0 +1,46 @@
+// The workflow's public surface, shared by the workflow, the client and the tests.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { QuarterKey } from '../domain/calendar.ts';
+import type { ProgramConfig } from '../domain/config.ts';
+import type { EventType } from '../domain/apply-event.ts';
+import type { CashbackState } from '../domain/state.ts';
+import type { CashbackStatus } from '../domain/status.ts';
+
+export const TASK_QUEUE_DEFAULT = 'seqr-cashback';
+export const WORKFLOW_TYPE = 'cashbackWorkflow';
+
+export function workflowIdFor(userId: string): string {
+  return `cashback-${userId}`;
+}
+
+/** Raw payloads: validated inside the workflow too, so a bad one is recorded as rejected, never fails a task. */
+export const paymentSignal = defineSignal<[unknown]>('payment');
+export const refundSignal = defineSignal<[unknown]>('refund');
+export const statusQuery = defineQuery<CashbackStatus>('status');
+/** Cents left of a payment (undefined if unknown): the client checks a refund against it before sending. */
+export const paymentRemainingQuery = defineQuery<number | undefined, [string]>('paymentRemaining');
+
+export interface RetryPayoutResult {
+  quarter: QuarterKey;
+  status: 'paid' | 'failed';
+  amountCents: number;
+  ledgerEntryId?: number;
+  failureReason?: string;
+}
+/** Operator: retry a failed payout with the same idempotency key. Rejected up front unless that payout has failed. */
+export const retryPayoutUpdate = defineUpdate<RetryPayoutResult, [QuarterKey]>('retryPayout');
+
+export interface PendingEvent {
+  type: EventType;
+  raw: unknown;
+  receivedAt: number;
+}
+
+export interface CashbackWorkflowInput {
+  userId: string;
+  /** Rules for a new user; a continued run keeps the ones in its state. */
+  program?: ProgramConfig;
+  /** Carried over continue-as-new. */
+  state?: CashbackState;
+  pending?: PendingEvent[];
+}
