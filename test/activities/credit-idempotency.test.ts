@@ -1,0 +1,43 @@
+// The credit activity against the real PostgreSQL ledger: one key, one entry, whatever the retries.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
+import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
+import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
+import { openOrm } from '../../src/db/orm.ts';
+
+let orm: MikroORM;
+beforeAll(async () => { orm = await openOrm(inject('databaseUrl')); });
+afterAll(async () => { await orm.close(); });
+
+// Runs the real activity function inside an activity context (for its logger), outside any worker.
+const run = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;
+
+describe('creditSeqrAccount', () => {
+  it('credits once when run twice, and many times at once, with the same key', async () => {
+    const activities = createPayoutActivities(orm);
+    const userId = `idem-${randomUUID().slice(0, 8)}`;
+    const request = { userId, quarter: '2027-Q1', amountCents: 1400 };
+    const first = await run(() => activities.creditSeqrAccount(request));
+    const second = await run(() => activities.creditSeqrAccount(request));
+    const storm = await Promise.all(Array.from({ length: 8 }, () => run(() => activities.creditSeqrAccount(request))));
+    expect(first).toMatchObject({ alreadyCredited: false, idempotencyKey: `cashback:${userId}:2027-Q1` });
+    expect(second).toEqual({ ...first, alreadyCredited: true });
+    expect(storm.every((r) => r.ledgerEntryId === first.ledgerEntryId && r.alreadyCredited)).toBe(true);
+    const em = orm.em.fork();
+    expect(await em.count(LedgerEntry, { userId })).toBe(1);
+    expect((await em.findOneOrFail(SeqrAccount, { userId })).balanceCents).toBe(1400);
+  });
+
+  it('refuses a blocked account with a non-retryable AccountUnavailable error, and moves no money', async () => {
+    const activities = createPayoutActivities(orm);
+    const userId = `idem-${randomUUID().slice(0, 8)}`;
+    await orm.em.fork().getConnection().execute("insert into seqr_account (user_id, status) values (?, 'closed')", [userId]);
+    await expect(run(() => activities.creditSeqrAccount({ userId, quarter: '2027-Q1', amountCents: 500 })))
+      .rejects.toMatchObject({ type: 'AccountUnavailable', nonRetryable: true, message: `Seqr Account of ${userId} is closed` });
+    expect(await orm.em.fork().count(LedgerEntry, { userId })).toBe(0);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { isEligible, paymentKinds, validatePayment, validateRefund } from '../../src/domain/events.ts';
+
+const now = Date.parse('2027-01-15T12:00:00Z');
+const good = {
+  paymentId: 'p-1', userId: 'u-1', amount: { cents: 1234, currency: 'EUR' }, kind: 'in_store',
+  fundingAccount: 'sepa_direct_debit', occurredAt: '2027-01-15T12:00:00+01:00',
+};
+const goodRefund = { refundId: 'r-1', paymentId: 'p-1', userId: 'u-1', amount: { cents: 100, currency: 'EUR' }, occurredAt: '2027-01-15T12:00:00Z' };
+
+describe('event validation', () => {
+  it('accepts a well-formed payment and refund', () => {
+    expect(validatePayment(good, now)).toEqual({ ok: true, value: good });
+    expect(validateRefund(goodRefund, now)).toEqual({ ok: true, value: goodRefund });
+  });
+
+  it.each([
+    ['unknown kind', { ...good, kind: 'casino' }, /kind must be one of in_store, online, shop_on_the_spot, p2p, charity/],
+    ['fractional cents', { ...good, amount: { cents: 12.5, currency: 'EUR' } }, /whole number of cents/],
+    ['zero cents', { ...good, amount: { cents: 0, currency: 'EUR' } }, /must be positive/],
+    ['negative cents', { ...good, amount: { cents: -5, currency: 'EUR' } }, /must be positive/],
+    ['cents as a string', { ...good, amount: { cents: '100', currency: 'EUR' } }, /number of euro cents/],
+    ['a huge amount', { ...good, amount: { cents: 100_000_001, currency: 'EUR' } }, /at most 100000000/],
+    ['another currency', { ...good, amount: { cents: 100, currency: 'SEK' } }, /currency must be "EUR"/],
+    ['a missing paymentId', { ...good, paymentId: undefined }, /paymentId is required/],
+    ['an empty userId', { ...good, userId: '' }, /userId must not be empty/],
+    ['an unparsable instant', { ...good, occurredAt: 'yesterday' }, /ISO-8601 instant with an offset/],
+    ['an instant without offset', { ...good, occurredAt: '2027-01-15T12:00:00' }, /ISO-8601 instant with an offset/],
+    ['a far-future instant', { ...good, occurredAt: '2027-06-01T00:00:00Z' }, /is in the future/],
+    ['an unknown funding account', { ...good, fundingAccount: 'credit_card' }, /fundingAccount must be one of/],
+    ['an unexpected field', { ...good, note: 'x' }, /nrecognized key/],
+    ['a payload far too large', { ...good, paymentId: 'x'.repeat(5000) }, /bytes; at most 2048/],
+    ['not an object', 'payment', /expected object|Invalid input/],
+  ])('rejects %s with a specific message', (_name, event, message) => {
+    const result = validatePayment(event, now);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.join('; ')).toMatch(message);
+  });
+
+  it('rejects a refund without a refundId or with a bad amount', () => {
+    const missing = validateRefund({ ...goodRefund, refundId: undefined }, now);
+    expect(missing.ok || missing.errors.join()).toMatch(/refundId is required/);
+    const negative = validateRefund({ ...goodRefund, amount: { cents: -1, currency: 'EUR' } }, now);
+    expect(negative.ok || negative.errors.join()).toMatch(/must be positive/);
+  });
+
+  it('makes eligibility depend on the kind only', () => {
+    expect(paymentKinds.filter(isEligible)).toEqual(['in_store', 'online', 'shop_on_the_spot']);
+  });
+});
