@@ -1,6 +1,7 @@
 // Starts the two kinds of Temporal server the project uses, provisioned by temporal-cli.ts and test-server.ts.
 import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader cannot see its named exports.
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cashbackSearchAttributes } from '../workflows/search-attributes.ts';
 import { step } from './steps.ts';
@@ -45,8 +46,10 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
+const { temporal } = proto;
+type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 const { INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_KEYWORD } = temporal.api.enums.v1.IndexedValueType;
-function indexedValueType(type: SearchAttributeType): temporal.api.enums.v1.IndexedValueType {
+function indexedValueType(type: SearchAttributeType): IndexedValueType {
   if (type === SearchAttributeType.INT) return INDEXED_VALUE_TYPE_INT;
   if (type === SearchAttributeType.KEYWORD) return INDEXED_VALUE_TYPE_KEYWORD;
   throw new Error(`search attribute type ${type} is not registered by this project`);

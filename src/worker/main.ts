@@ -1,0 +1,46 @@
+// The worker process: config from the environment, migrations, the cashback worker, graceful shutdown on SIGTERM/SIGINT.
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { readEnvironment } from '../config/environment.ts';
+import { temporalConnectionSettings } from '../config/temporal-connection.ts';
+import { migrate, openOrm } from '../db/orm.ts';
+import { createCashbackWorker } from './create-worker.ts';
+
+export async function runWorker(): Promise<void> {
+  const env = readEnvironment();
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required (npm start provides one; see README)');
+  Runtime.install({
+    logger: new DefaultLogger(env.LOG_LEVEL as LogLevel),
+    // The SDK stops every worker on these signals and lets in-flight tasks finish.
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: {
+      logging: { forward: {}, filter: env.LOG_LEVEL === 'TRACE' || env.LOG_LEVEL === 'DEBUG' ? 'INFO' : 'WARN' },
+      ...(env.METRICS_PORT ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${env.METRICS_PORT}` } } } : {}),
+    },
+  });
+  const log = Runtime.instance().logger;
+  const orm = await openOrm(env.DATABASE_URL, { poolMax: env.DATABASE_POOL_MAX });
+  const applied = await migrate(orm);
+  if (applied.length) log.info('migrations applied', { applied });
+  const connection = await NativeConnection.connect(temporalConnectionSettings(env));
+  try {
+    const worker = await createCashbackWorker({
+      connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, orm, maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
+    });
+    log.info('worker ready', {
+      address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE,
+      metrics: env.METRICS_PORT ? `http://localhost:${env.METRICS_PORT}/metrics` : 'off',
+    });
+    await worker.run();
+    log.info('worker stopped cleanly');
+  } finally {
+    await connection.close();
+    await orm.close();
+  }
+}
+
+if (import.meta.main) {
+  runWorker().catch((error: unknown) => {
+    console.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
