@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { migrate, openOrm } from '../db/orm.ts';
-import { startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres.ts';
+import { LOCAL_PG_PORT, startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres.ts';
 import { MissingToolError, note } from '../infra/steps.ts';
 import { startDevServer } from '../infra/temporal-servers.ts';
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, port: port('PG_PORT', 5433) });
+    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, port: port('PG_PORT', LOCAL_PG_PORT) });
     cleanups.push(() => pg.stop());
     databaseUrl = pg.url;
   }

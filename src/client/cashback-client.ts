@@ -1,5 +1,5 @@
 // What the payment service and operators call: record events (validated first), read status, retry a failed payout.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { isQuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../domain/config.ts';
 import { validatePayment, validateRefund, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
@@ -61,6 +61,32 @@ export class CashbackClient {
       signalArgs: [payment],
     });
     return payment;
+  }
+
+  /**
+   * Starts a new user's workflow with their history (e.g. imported from an earlier system, or the demo): the books open at
+   * `fromQuarter`, every event is validated first, and quarters whose payout instant has passed are closed and paid at once.
+   */
+  async importHistory(userId: string, fromQuarter: string, events: { type: 'payment' | 'refund'; event: unknown }[]): Promise<void> {
+    if (!isQuarterKey(fromQuarter)) throw new InvalidEventError([`fromQuarter must look like 2027-Q1, got "${fromQuarter}"`]);
+    const now = this.now();
+    const errors = events.flatMap(({ type, event }, i) => {
+      const checked = type === 'payment' ? validatePayment(event, now) : validateRefund(event, now);
+      const owner = (event as { userId?: unknown }).userId;
+      if (checked.ok && owner !== userId) return [`event ${i + 1}: belongs to user ${String(owner)}, not ${userId}`];
+      return checked.ok ? [] : checked.errors.map((error) => `event ${i + 1}: ${error}`);
+    });
+    if (errors.length) throw new InvalidEventError(errors);
+    const input: CashbackWorkflowInput = {
+      userId, program: this.program,
+      history: { fromQuarter, events: events.map(({ type, event }) => ({ type, raw: event, receivedAt: now })) },
+    };
+    try {
+      await this.client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(userId), taskQueue: this.taskQueue, args: [input] });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new OperatorRequestRejected(`user ${userId} already has a cashback workflow: history can only be imported for a new user`);
+      throw error;
+    }
   }
 
   /** Validates a refund, including against what is left of its payment, then records it. */

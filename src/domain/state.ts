@@ -50,8 +50,13 @@ export interface CashbackState {
 
 export type Outcome = { result: 'accepted' } | { result: 'duplicate' } | { result: 'rejected'; reason: string };
 
-export function initialState(userId: string, nowMs: number, program: ProgramConfig = DEFAULT_PROGRAM): CashbackState {
-  const quarter = firstOpenQuarter(nowMs, program.timeZone, program.settlementGraceDays);
+/**
+ * A new user's state. `openFrom` starts the books at an earlier quarter, for importing a user's history
+ * (quarters whose payout instant has passed are closed at once, in order).
+ */
+export function initialState(userId: string, nowMs: number, program: ProgramConfig = DEFAULT_PROGRAM, openFrom?: QuarterKey): CashbackState {
+  const firstOpen = firstOpenQuarter(nowMs, program.timeZone, program.settlementGraceDays);
+  const quarter = openFrom && quarterIndex(openFrom) < quarterIndex(firstOpen) ? openFrom : firstOpen;
   return {
     userId,
     program,

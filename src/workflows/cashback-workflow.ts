@@ -29,8 +29,8 @@ const { creditSeqrAccount } = proxyActivities<PayoutActivities>({
 const HISTORY_ROLLOVER = 3_000;
 
 export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<void> {
-  const state: CashbackState = input.state ?? initialState(input.userId, Date.now(), input.program ?? DEFAULT_PROGRAM);
-  const pending: PendingEvent[] = [...(input.pending ?? [])];
+  const state: CashbackState = input.state ?? initialState(input.userId, Date.now(), input.program ?? DEFAULT_PROGRAM, input.history?.fromQuarter);
+  const pending: PendingEvent[] = [...(input.state ? [] : input.history?.events ?? []), ...(input.pending ?? [])];
   const retryRequests: QuarterKey[] = [];
   const retryResults = new Map<QuarterKey, RetryPayoutResult>();
 

@@ -43,4 +43,6 @@ export interface CashbackWorkflowInput {
   /** Carried over continue-as-new. */
   state?: CashbackState;
   pending?: PendingEvent[];
+  /** A new user's imported history: the books open at `fromQuarter` and these events are applied first. */
+  history?: { fromQuarter: QuarterKey; events: PendingEvent[] };
 }

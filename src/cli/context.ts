@@ -1,0 +1,42 @@
+// What CLI commands need, opened on first use: the Temporal client and the database, from the environment.
+import { Client, Connection } from '@temporalio/client';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { CashbackClient } from '../client/cashback-client.ts';
+import { programFrom, readEnvironment, type Environment } from '../config/environment.ts';
+import { temporalConnectionSettings } from '../config/temporal-connection.ts';
+import { openOrm } from '../db/orm.ts';
+import { LOCAL_DATABASE_URL } from '../infra/postgres.ts';
+
+export class CliContext {
+  private environment?: Environment;
+  private connection?: Connection;
+  private orm?: MikroORM;
+
+  /** Read on first use, so a bad variable is reported like any other error. */
+  get env(): Environment {
+    this.environment ??= readEnvironment();
+    return this.environment;
+  }
+
+  async cashback(): Promise<CashbackClient> {
+    this.connection ??= await Connection.connect(temporalConnectionSettings(this.env));
+    const client = new Client({ connection: this.connection, namespace: this.env.TEMPORAL_NAMESPACE });
+    return new CashbackClient(client, this.env.TEMPORAL_TASK_QUEUE, programFrom(this.env));
+  }
+
+  async temporal(): Promise<Client> {
+    this.connection ??= await Connection.connect(temporalConnectionSettings(this.env));
+    return new Client({ connection: this.connection, namespace: this.env.TEMPORAL_NAMESPACE });
+  }
+
+  /** The database: DATABASE_URL, else the one `npm start` runs. */
+  async database(): Promise<MikroORM> {
+    this.orm ??= await openOrm(this.env.DATABASE_URL ?? LOCAL_DATABASE_URL, { poolMax: 2 });
+    return this.orm;
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.close();
+    await this.orm?.close();
+  }
+}

@@ -1,0 +1,67 @@
+// The rules offline: the same domain functions the workflow runs, over a file of events, without any server.
+// Time is the events' own: each user's clock is the latest occurredAt seen, and quarters close as it passes their payout.
+import { applyRawEvent, type EventType } from '../domain/apply-event.ts';
+import { quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
+import type { ProgramConfig } from '../domain/config.ts';
+import { initialState, type CashbackState } from '../domain/state.ts';
+import { closeQuarter, type QuarterStatement } from '../domain/statement.ts';
+
+export interface LineProblem {
+  line: number;
+  reason: string;
+}
+
+interface UserBook {
+  state: CashbackState;
+  clock: number;
+  statements: QuarterStatement[];
+}
+
+export class Simulation {
+  readonly problems: LineProblem[] = [];
+  private readonly users = new Map<string, UserBook>();
+  private readonly program: ProgramConfig;
+  events = 0;
+  duplicates = 0;
+
+  constructor(program: ProgramConfig) {
+    this.program = program;
+  }
+
+  /** Applies one event from line `line`; a bad one is recorded against its line and skipped. */
+  apply(line: number, type: EventType, raw: unknown): void {
+    this.events += 1;
+    const { userId, occurredAt } = (raw ?? {}) as { userId?: unknown; occurredAt?: unknown };
+    const at = typeof occurredAt === 'string' ? Date.parse(occurredAt) : Number.NaN;
+    if (typeof userId !== 'string' || !userId || !Number.isFinite(at)) {
+      this.problems.push({ line, reason: typeof userId !== 'string' || !userId ? 'userId is missing' : `occurredAt "${String(occurredAt)}" is not an instant` });
+      return;
+    }
+    let book = this.users.get(userId);
+    if (!book) {
+      // Books open at the quarter of the user's first event, whenever the file starts.
+      book = { state: initialState(userId, at, this.program, quarterOfInstant(at, this.program.timeZone)), clock: at, statements: [] };
+      this.users.set(userId, book);
+    }
+    book.clock = Math.max(book.clock, at);
+    this.closeDue(book, (state) => book!.clock >= state.nextPayout.at);
+    const outcome = applyRawEvent(book.state, type, raw, book.clock);
+    if (outcome.result === 'rejected') this.problems.push({ line, reason: outcome.reason });
+    if (outcome.result === 'duplicate') this.duplicates += 1;
+  }
+
+  /** Closes, for every user, each quarter up to the one their last event fell in, as if time moved on to its payout. */
+  finish(): Map<string, QuarterStatement[]> {
+    const result = new Map<string, QuarterStatement[]>();
+    for (const [userId, book] of this.users) {
+      const last = quarterIndex(quarterOfInstant(book.clock, this.program.timeZone));
+      this.closeDue(book, (state) => quarterIndex(state.nextPayout.quarter) <= last);
+      result.set(userId, book.statements);
+    }
+    return result;
+  }
+
+  private closeDue(book: UserBook, due: (state: CashbackState) => boolean): void {
+    while (due(book.state)) book.statements.push(closeQuarter(book.state, book.state.nextPayout.at));
+  }
+}
