@@ -31,9 +31,13 @@ function fromCsvRecord(record: Record<string, string>): Pick<FileEvent, 'type' |
 
 async function* readCsv(path: string): AsyncGenerator<FileEvent> {
   const parser = createReadStream(path).pipe(parse({ columns: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  // csv-parse counts short or long rows cumulatively: a row is malformed when the count moves.
+  let invalidSoFar = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; invalid_field_length: number } }>) {
     const missing = CSV_COLUMNS.filter((column) => !(column in record));
-    if (missing.length || info.invalid_field_length) {
+    const wrongLength = info.invalid_field_length > invalidSoFar;
+    invalidSoFar = info.invalid_field_length;
+    if (missing.length || wrongLength) {
       yield { line: info.lines, problem: `expected ${CSV_COLUMNS.length} columns (${CSV_COLUMNS.join(',')}), got ${Object.keys(record).length}` };
       continue;
     }
