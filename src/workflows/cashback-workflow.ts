@@ -1,13 +1,14 @@
 // One long-running workflow per user: tallies payments, closes each quarter at its payout instant, credits exactly once.
 // Deterministic: all rules come from src/domain; time is workflow time; I/O happens only in activities.
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities,
+  type ActivityOptions, ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities,
   setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { PayoutActivities } from '../activities/payout-activities.ts';
 import { applyRawEvent } from '../domain/apply-event.ts';
 import { isQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM } from '../domain/config.ts';
+import { formatEuros } from '../domain/money.ts';
 import { closeQuarter } from '../domain/statement.ts';
 import { initialState, paymentRemaining, pruneOutsideWindow, type CashbackState } from '../domain/state.ts';
 import { currentTier, payoutSummary, statusOf, summaryLine } from '../domain/status.ts';
@@ -19,11 +20,9 @@ import { CashbackTier, LastPaidQuarter, PayoutStatus } from './search-attributes
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 // Transient failures (database down, worker crash) are retried without limit: a payout must complete, not give up.
-const { saveStatement, markPayoutFailed } = proxyActivities<PayoutActivities>({ startToCloseTimeout: '30 seconds', retry });
-const { creditSeqrAccount } = proxyActivities<PayoutActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { ...retry, nonRetryableErrorTypes: ['AccountUnavailable'] },
-});
+const storeOptions: ActivityOptions = { startToCloseTimeout: '30 seconds', retry };
+const creditOptions: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { ...retry, nonRetryableErrorTypes: ['AccountUnavailable'] } };
+const { saveStatement, markPayoutFailed, creditSeqrAccount } = proxyActivities<PayoutActivities>(storeOptions);
 
 /** Roll over well before the server's hard limits (10,000 signals per run; it suggests continue-as-new near 4,096 events). */
 const HISTORY_ROLLOVER = 3_000;
@@ -66,7 +65,10 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     payout.status = 'pending';
     payout.attempts += 1;
     try {
-      const credit = await creditSeqrAccount({ userId: state.userId, quarter, amountCents: payout.amountCents });
+      // The summary is what operators see on the activity in the Temporal UI.
+      const credit = await creditSeqrAccount.executeWithOptions(
+        { ...creditOptions, summary: `credit ${formatEuros(payout.amountCents)} cashback for ${quarter} to ${state.userId} (attempt ${payout.attempts})` },
+        [{ userId: state.userId, quarter, amountCents: payout.amountCents }]);
       delete state.unpaid[quarter];
       if (!state.lastPaidQuarter || quarterIndex(quarter) > quarterIndex(state.lastPaidQuarter)) state.lastPaidQuarter = quarter;
       log.info('payout credited', { userId: state.userId, quarter, amountCents: payout.amountCents, ledgerEntryId: credit.ledgerEntryId });
@@ -87,7 +89,8 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     let closed = false;
     while (Date.now() >= state.nextPayout.at) {
       const statement = closeQuarter(state, Date.now());
-      await saveStatement(statement);
+      await saveStatement.executeWithOptions(
+        { ...storeOptions, summary: `statement ${statement.quarter}: ${statement.outcome}, ${formatEuros(statement.payableCents)} payable` }, [statement]);
       if (statement.payableCents > 0) {
         state.unpaid[statement.quarter] = { quarter: statement.quarter, amountCents: statement.payableCents, status: 'pending', attempts: 0 };
         await pay(statement.quarter);
