@@ -28,6 +28,8 @@ const schema = z.object({
 });
 
 export type Environment = z.infer<typeof schema>;
+/** Every variable the engine reads. */
+export const environmentVariables = Object.keys(schema.shape);
 
 /** Reads and checks the environment; a bad value ends with one line per problem, no stack trace. */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
