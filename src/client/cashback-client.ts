@@ -33,6 +33,11 @@ export class OperatorRequestRejected extends Error {
   override name = 'OperatorRequestRejected';
 }
 
+/** The workflow's fixed summary line in the Temporal UI. */
+function staticSummary(userId: string): string {
+  return `Seqr cashback of user ${userId}`;
+}
+
 export class CashbackClient {
   private readonly client: Client;
   private readonly taskQueue: string;
@@ -57,6 +62,7 @@ export class CashbackClient {
       workflowId: workflowIdFor(payment.userId),
       taskQueue: this.taskQueue,
       args: [input],
+      staticSummary: staticSummary(payment.userId),
       signal: paymentSignal,
       signalArgs: [payment],
     });
@@ -82,7 +88,7 @@ export class CashbackClient {
       history: { fromQuarter, events: events.map(({ type, event }) => ({ type, raw: event, receivedAt: now })) },
     };
     try {
-      await this.client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(userId), taskQueue: this.taskQueue, args: [input] });
+      await this.client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(userId), taskQueue: this.taskQueue, args: [input], staticSummary: staticSummary(userId) });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw new OperatorRequestRejected(`user ${userId} already has a cashback workflow: history can only be imported for a new user`);
       throw error;

@@ -1,5 +1,5 @@
 // What a user's state means right now: the `status` query's answer and the workflow's one-line summary.
-import { monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
+import { isoInZone, monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
 import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
 import type { QuarterStatement } from './statement.ts';
 import { monthTally, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
@@ -20,6 +20,8 @@ export interface CashbackStatus {
   openQuarter: {
     quarter: QuarterKey;
     payoutAt: string;
+    /** The payout day in the program time zone, e.g. 2027-04-04. */
+    payoutDate: string;
     /** Months of the quarter plus carry-forward, exact. Adjustments are added when the quarter closes. */
     estimated: Hundredths;
     estimatedCents: Cents;
@@ -58,7 +60,7 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
     asOf: new Date(nowMs).toISOString(),
     currentMonth: { month, eligiblePayments: tally.eligiblePayments, netSpendCents: tally.netSpendCents, tier, ratePercent,
       paymentsToNextTier: paymentsToNextTier(tally.eligiblePayments) },
-    openQuarter: { quarter, payoutAt: new Date(at).toISOString(), estimated, estimatedCents: roundHalfUpToCents(estimated) },
+    openQuarter: { quarter, payoutAt: new Date(at).toISOString(), payoutDate: isoInZone(at, state.program.timeZone).slice(0, 10), estimated, estimatedCents: roundHalfUpToCents(estimated) },
     carryForward: state.carryForward,
     payoutStatus: payoutSummary(state),
     lastPaidQuarter: state.lastPaidQuarter,
@@ -69,15 +71,16 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
   };
 }
 
-/** The workflow's "current details" line in the Temporal UI. */
+/** The workflow's "current details" in the Temporal UI (rendered as Markdown). */
 export function summaryLine(status: CashbackStatus): string {
   const m = status.currentMonth;
   const next = m.paymentsToNextTier === undefined ? 'top tier' : `${m.paymentsToNextTier} more for the next tier`;
-  const failed = status.unpaid.filter((p) => p.status === 'failed').map((p) => `${p.quarter} payout FAILED: ${p.failureReason ?? ''}`);
+  const failed = status.unpaid.filter((p) => p.status === 'failed')
+    .map((p) => `- **${p.quarter} payout FAILED** (${formatEuros(p.amountCents)}): ${p.failureReason ?? ''} — retry with \`retry-payout ${status.userId} ${p.quarter}\``);
   return [
-    `${m.month}: ${m.eligiblePayments} eligible payments, tier ${m.tier} (${m.ratePercent} %), ${next}`,
-    `${status.openQuarter.quarter}: about ${formatEuros(status.openQuarter.estimatedCents)}, paid after ${status.openQuarter.payoutAt}`,
-    `last paid: ${status.lastPaidQuarter ?? 'never'}; payments ${status.counters.payments}, duplicates ${status.counters.duplicates}, rejected ${status.counters.rejected}`,
     ...failed,
+    `- ${m.month}: ${m.eligiblePayments} eligible payments, tier ${m.tier} (${m.ratePercent} %), ${next}`,
+    `- ${status.openQuarter.quarter}: about ${formatEuros(status.openQuarter.estimatedCents)}, paid on ${status.openQuarter.payoutDate}`,
+    `- last paid: ${status.lastPaidQuarter ?? 'never'}; payments ${status.counters.payments}, duplicates ${status.counters.duplicates}, rejected ${status.counters.rejected}`,
   ].join('\n');
 }

