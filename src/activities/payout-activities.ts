@@ -7,6 +7,7 @@ import { payoutIdempotencyKey } from '../domain/statement.ts';
 import { LedgerEntry } from '../db/entities/ledger-entry.ts';
 import { QuarterStatement, type PayoutStatusValue } from '../db/entities/quarter-statement.ts';
 import { SeqrAccount } from '../db/entities/seqr-account.ts';
+import { crashPoint } from './fault-injection.ts';
 
 /** The error type the workflow treats as permanent: a closed or blocked account. */
 export const ACCOUNT_UNAVAILABLE = 'AccountUnavailable';
@@ -58,6 +59,7 @@ export function createPayoutActivities(orm: MikroORM) {
      */
     async creditSeqrAccount(request: CreditRequest): Promise<CreditResult> {
       const idempotencyKey = payoutIdempotencyKey(request.userId, request.quarter);
+      crashPoint('before-credit');
       const em = orm.em.fork();
       const result = await em.transactional(async (tx) => {
         // Every Seqr user has an account; the ledger opens it on first use. The row lock serialises concurrent retries.
@@ -81,6 +83,7 @@ export function createPayoutActivities(orm: MikroORM) {
           { payoutStatus: 'paid', paidCents: request.amountCents, ledgerEntryId: entry.id, failureReason: null });
         return { ledgerEntryId: entry.id, idempotencyKey, alreadyCredited: false };
       });
+      crashPoint('after-credit-commit');
       log.info(result.alreadyCredited ? 'credit already applied' : 'credited', {
         userId: request.userId, quarter: request.quarter, amount: formatEuros(request.amountCents), ledgerEntryId: result.ledgerEntryId,
       });

@@ -111,7 +111,14 @@ export function applyPayment(state: CashbackState, event: PaymentEvent, nowMs: n
   const month = monthOfInstant(Date.parse(event.occurredAt), state.program.timeZone);
   const outside = monthOutsideWindow(state, month, nowMs);
   if (outside) return reject(state, event.paymentId, outside, nowMs);
-  (state.months[month] ??= {})[event.paymentId] = [event.amount.cents, 0, isEligible(event.kind) ? 1 : 0];
+  const book = (state.months[month] ??= {});
+  const entry: PaymentEntry = [event.amount.cents, 0, isEligible(event.kind) ? 1 : 0];
+  book[event.paymentId] = entry;
+  const tally = tallies.get(book);
+  if (tally && entry[2]) {
+    tally.eligiblePayments += 1;
+    tally.netSpendCents += entry[0];
+  }
   state.counters.payments += 1;
   return { result: 'accepted' };
 }
@@ -127,6 +134,11 @@ export function applyRefund(state: CashbackState, event: RefundEvent, nowMs: num
   const left = payment.entry[0] - payment.entry[1];
   if (event.amount.cents > left) {
     return reject(state, event.refundId, `refund of ${event.amount.cents} cents exceeds the ${left} cents left of payment ${event.paymentId}`, nowMs);
+  }
+  const tally = tallies.get(state.months[payment.month]!);
+  if (tally && payment.entry[2]) {
+    tally.netSpendCents -= event.amount.cents;
+    if (event.amount.cents === left) tally.eligiblePayments -= 1; // fully refunded: it no longer counts
   }
   payment.entry[1] += event.amount.cents;
   state.refunds[event.refundId] = payment.month;
@@ -148,14 +160,30 @@ export interface MonthTally {
   cashback: Hundredths;
 }
 
-export function monthTally(state: CashbackState, month: MonthKey): MonthTally {
-  let eligiblePayments = 0;
-  let netSpendCents = 0;
-  for (const [amount, refunded, eligible] of Object.values(state.months[month] ?? {})) {
-    if (!eligible || refunded >= amount) continue;
-    eligiblePayments += 1;
-    netSpendCents += amount - refunded;
+/**
+ * Running tallies per month's payments, kept up to date as events apply so that the status, the tier and the search
+ * attributes cost O(1) per event, not O(payments): a heavy user's workflow task stays fast. Derived, so never persisted:
+ * rebuilt lazily (once per month) after continue-as-new or replay.
+ */
+const tallies = new WeakMap<Record<string, PaymentEntry>, { eligiblePayments: number; netSpendCents: Cents }>();
+
+function tallyOf(book: Record<string, PaymentEntry>): { eligiblePayments: number; netSpendCents: Cents } {
+  let tally = tallies.get(book);
+  if (!tally) {
+    tally = { eligiblePayments: 0, netSpendCents: 0 };
+    for (const [amount, refunded, eligible] of Object.values(book)) {
+      if (!eligible || refunded >= amount) continue;
+      tally.eligiblePayments += 1;
+      tally.netSpendCents += amount - refunded;
+    }
+    tallies.set(book, tally);
   }
+  return tally;
+}
+
+export function monthTally(state: CashbackState, month: MonthKey): MonthTally {
+  const book = state.months[month];
+  const { eligiblePayments, netSpendCents } = book ? tallyOf(book) : { eligiblePayments: 0, netSpendCents: 0 };
   return { month, eligiblePayments, netSpendCents, cashback: monthCashback(eligiblePayments, netSpendCents) };
 }
 

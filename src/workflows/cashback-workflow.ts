@@ -20,8 +20,9 @@ import { CashbackTier, LastPaidQuarter, PayoutStatus } from './search-attributes
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 // Transient failures (database down, worker crash) are retried without limit: a payout must complete, not give up.
-const storeOptions: ActivityOptions = { startToCloseTimeout: '30 seconds', retry };
-const creditOptions: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { ...retry, nonRetryableErrorTypes: ['AccountUnavailable'] } };
+// Each is one short transaction: 10 s bounds how long a crashed worker's attempt blocks the retry.
+const storeOptions: ActivityOptions = { startToCloseTimeout: '10 seconds', retry };
+const creditOptions: ActivityOptions = { startToCloseTimeout: '10 seconds', retry: { ...retry, nonRetryableErrorTypes: ['AccountUnavailable'] } };
 const { saveStatement, markPayoutFailed, creditSeqrAccount } = proxyActivities<PayoutActivities>(storeOptions);
 
 /** Roll over well before the server's hard limits (10,000 signals per run; it suggests continue-as-new near 4,096 events). */
