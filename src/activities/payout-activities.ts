@@ -63,7 +63,9 @@ export function createPayoutActivities(orm: MikroORM) {
       const em = orm.em.fork();
       const result = await em.transactional(async (tx) => {
         // Every Seqr user has an account; the ledger opens it on first use. The row lock serialises concurrent retries.
-        await tx.getConnection().execute('insert into seqr_account (user_id) values (?) on conflict (user_id) do nothing', [request.userId]);
+        // tx.execute runs inside the transaction; a raw connection query would take a second pool connection and,
+        // with every connection held by a waiting transaction, deadlock the pool under load.
+        await tx.execute('insert into seqr_account (user_id) values (?) on conflict (user_id) do nothing', [request.userId]);
         const account = await tx.findOneOrFail(SeqrAccount, { userId: request.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const existing = await tx.findOne(LedgerEntry, { idempotencyKey });
         if (existing) return { ledgerEntryId: existing.id, idempotencyKey, alreadyCredited: true };

@@ -8,12 +8,18 @@ import { createPayoutActivities } from '../../src/activities/payout-activities.t
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
 import { openOrm } from '../../src/db/orm.ts';
+import type { QuarterStatement as Statement } from '../../src/domain/statement.ts';
 
 let orm: MikroORM;
 beforeAll(async () => { orm = await openOrm(inject('databaseUrl')); });
 afterAll(async () => { await orm.close(); });
 
 // Runs the real activity function inside an activity context (for its logger), outside any worker.
+function statementFor(userId: string): Statement {
+  return { userId, quarter: '2027-Q1', closedAt: new Date().toISOString(), lines: [], adjustments: [], carriedIn: 0, total: 25_000,
+    roundedCents: 250, payableCents: 250, carriedOut: 0, forfeited: 0, minimumPolicy: 'carry-forward', outcome: 'payable' };
+}
+
 const run = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;
 
 describe('creditSeqrAccount', () => {
@@ -30,6 +36,25 @@ describe('creditSeqrAccount', () => {
     const em = orm.em.fork();
     expect(await em.count(LedgerEntry, { userId })).toBe(1);
     expect((await em.findOneOrFail(SeqrAccount, { userId })).balanceCents).toBe(1400);
+  });
+
+  it('needs one pool connection per payout, so payouts never starve the pool (a pool of one still pays)', async () => {
+    const small = await openOrm(inject('databaseUrl'), { poolMax: 1 });
+    try {
+      const activities = createPayoutActivities(small);
+      const users = Array.from({ length: 3 }, (_, i) => `pool-${i}-${randomUUID().slice(0, 6)}`);
+      const payouts = (async () => {
+        for (const userId of users) {
+          await run(() => activities.saveStatement(statementFor(userId)));
+          await run(() => activities.creditSeqrAccount({ userId, quarter: '2027-Q1', amountCents: 250 }));
+        }
+      })();
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('payouts stalled: an activity waits for a second pool connection')), 10_000));
+      await Promise.race([payouts, timeout]);
+      expect(await orm.em.fork().count(LedgerEntry, { userId: { $in: users } })).toBe(users.length);
+    } finally {
+      await small.close();
+    }
   });
 
   it('refuses a blocked account with a non-retryable AccountUnavailable error, and moves no money', async () => {

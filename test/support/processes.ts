@@ -38,29 +38,4 @@ export async function startEngine(env: NodeJS.ProcessEnv): Promise<{ child: Chil
   return { child, output: () => output };
 }
 
-export interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts the real worker process (`npm run worker`) and resolves once it polls. */
-export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [`${root}src/worker/main.ts`], { env: { ...process.env, LOG_LEVEL: 'INFO', ...env }, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000);
-    const collect = (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes('worker ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    void exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${output}`)));
-  });
-  return { child, output: () => output, exited };
-}
+export { startWorkerProcess, type WorkerProcess } from '../../src/infra/worker-process.ts';

@@ -41,7 +41,10 @@ export async function simulateCommand(program: ProgramConfig, path: string, opti
     s.adjustments.length ? formatHundredths(s.adjustments.reduce((sum, a) => sum + a.delta, 0)) : '',
     formatEuros(s.payableCents), s.carriedOut ? formatHundredths(s.carriedOut) : '',
   ]));
-  if (rows.length) printTable(['user', 'quarter', 'months (count × net spend @ rate)', 'adjustments', 'paid', 'carried'], rows);
+  const head = ['user', 'quarter', 'months (count × net spend @ rate)', 'adjustments', 'paid', 'carried'];
+  // A table for a screenful; plain tab-separated lines for large files (fast, and easy to grep or sort).
+  if (rows.length > 200) process.stdout.write(`${[head, ...rows].map((r) => r.join('\t')).join('\n')}\n`);
+  else if (rows.length) printTable(head, rows);
   const paid = [...statements.values()].flat().reduce((sum, s) => sum + s.payableCents, 0);
   process.stdout.write(`${simulation.events} events, ${statements.size} users, ${simulation.duplicates} duplicates, ${simulation.problems.length} problems; ${formatEuros(paid)} paid in all\n`);
   for (const problem of simulation.problems.slice(0, 50)) process.stderr.write(`line ${problem.line}: ${problem.reason}\n`);

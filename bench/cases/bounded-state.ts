@@ -1,0 +1,54 @@
+// Bounded state: history events and bytes for a user's quarter at 10, 100 and 1,000 payments (baseline: a workflow that
+// only counts the same signals), and the state carried over continue-as-new after 4 and after 8 closed quarters.
+import proto from '@temporalio/proto';
+import { firstOpenQuarter } from '../../src/domain/calendar.ts';
+import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
+import { workflowIdFor } from '../../src/workflows/definitions.ts';
+import type { BenchContext } from '../context.ts';
+import { row, runConcurrent, until, type Row } from '../support.ts';
+
+async function historyOf(ctx: BenchContext, workflowId: string) {
+  const history = await ctx.client.workflow.getHandle(workflowId).fetchHistory();
+  return { events: history.events?.length ?? 0, bytes: proto.temporal.api.history.v1.History.encode(history).finish().length, history };
+}
+
+export async function boundedState(ctx: BenchContext): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const payments of ctx.quick ? [10, 100] : [10, 100, 1_000]) {
+    const user = `state-${ctx.tag}-${payments}`;
+    const event = (i: number) => ({ paymentId: `${user}-${i}`, userId: user, amount: { cents: 2_500, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: new Date().toISOString() });
+    await runConcurrent(payments, 4, (i) => ctx.cashback.recordPayment(event(i)));
+    await runConcurrent(payments, 4, (i) => ctx.client.workflow.signalWithStart('countingWorkflow', { workflowId: `count-${user}`, taskQueue: ctx.noopQueue, signal: 'payment', signalArgs: [event(i)] }));
+    await until(async () => (await ctx.cashback.getStatus(user)).counters.payments === payments, `${payments} payments applied`, 120_000);
+    const cashback = await historyOf(ctx, workflowIdFor(user));
+    const noop = await historyOf(ctx, `count-${user}`);
+    rows.push(row({ case: 'bounded state', metric: `history events, ${payments} payments`, value: cashback.events, unit: 'events', baseline: { name: 'counting workflow', value: noop.events }, note: payments === 100 ? 'target ≤ 2,000 per user-quarter at 100' : undefined }));
+    rows.push(row({ case: 'bounded state', metric: `history bytes, ${payments} payments`, value: cashback.bytes / 1024, unit: 'KiB', baseline: { name: 'counting workflow', value: noop.bytes / 1024 } }));
+  }
+
+  // The state a run hands to the next one, after closing 4 and 8 quarters: it must not grow with the past.
+  const carried: number[] = [];
+  for (const quarters of [4, 8]) {
+    const user = `carried-${ctx.tag}-${quarters}`;
+    const thisYear = new Date().getUTCFullYear();
+    const events = Array.from({ length: quarters }, (_, q) => {
+      const index = (thisYear - 3) * 4 + q; // quarters starting three years back: all closed by now
+      const year = Math.floor(index / 4);
+      const month = String((index % 4) * 3 + 2).padStart(2, '0');
+      return { type: 'payment' as const, event: { paymentId: `${user}-${q}`, userId: user, amount: { cents: 20_000, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: `${year}-${month}-15T12:00:00Z` } };
+    });
+    await ctx.cashback.importHistory(user, `${thisYear - 3}-Q1`, events);
+    // Done when every quarter up to now is closed and the run that carries the result has started.
+    const openNow = firstOpenQuarter(Date.now(), DEFAULT_PROGRAM.timeZone, DEFAULT_PROGRAM.settlementGraceDays);
+    await until(async () => {
+      const status = await ctx.cashback.getStatus(user);
+      const started = (await historyOf(ctx, workflowIdFor(user))).history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      return status.openQuarter.quarter === openNow && status.unpaid.length === 0 && Boolean(started?.continuedExecutionRunId);
+    }, `${quarters} quarters closed`, 120_000);
+    const first = (await historyOf(ctx, workflowIdFor(user))).history.events![0]!;
+    const input = first.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!.length;
+    carried.push(input);
+  }
+  rows.push(row({ case: 'bounded state', metric: 'state carried over, 8 closed quarters', value: carried[1]! / 1024, unit: 'KiB', baseline: { name: '4 closed quarters', value: carried[0]! / 1024 }, note: 'target: independent of past quarters (ratio ≈ 1)' }));
+  return rows;
+}

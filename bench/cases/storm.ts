@@ -1,0 +1,57 @@
+// Quarter-end storm: many users reach their payout instant together (their quarter is in the past, so it is due at once).
+// Time until every user is paid exactly once, payouts/s, worker memory. Baseline: the same number of workflows that run
+// two no-op activities (a statement and a credit, minus the work).
+import type { BenchContext } from '../context.ts';
+import { memoryMiB, row, runConcurrent, until, type Row } from '../support.ts';
+
+export async function storm(ctx: BenchContext): Promise<Row[]> {
+  const users = ctx.quick ? 300 : 10_000;
+  const quarter = `${new Date().getUTCFullYear() - 1}-Q3`;
+  const year = quarter.slice(0, 4);
+  const pid = ctx.worker.child.pid!;
+
+  ctx.log(`storm: baseline, ${users} two-activity no-op workflows`);
+  // Both sides are measured the same way: start every workflow, then wait until the last one is done.
+  const baselineStarted = performance.now();
+  await runConcurrent(users, 16, (i) =>
+    ctx.client.workflow.start('payoutLikeWorkflow', { workflowId: `payout-like-${ctx.tag}-${i}`, taskQueue: ctx.noopQueue }));
+  await until(async () => (await ctx.client.workflow.count(`WorkflowType="payoutLikeWorkflow" AND ExecutionStatus="Completed"`)).count >= users,
+    'every baseline workflow', 30 * 60_000, 500);
+  const baseline = { seconds: (performance.now() - baselineStarted) / 1000 };
+
+  ctx.log(`storm: ${users} users whose ${quarter} payout is due now`);
+  const prefix = `storm-${ctx.tag}-`;
+  const paidCount = async () => Number((await ctx.pool.query("select count(*) from ledger_entry where user_id like $1", [`${prefix}%`])).rows[0].count);
+  const rssBefore = memoryMiB(pid);
+  let rssAtThousand = Number.NaN;
+  const started = performance.now();
+  const starting = runConcurrent(users, 16, (i) => {
+    const user = `${prefix}${i}`;
+    return ctx.cashback.importHistory(user, quarter, [{ type: 'payment', event: {
+      paymentId: `${user}-1`, userId: user, amount: { cents: 10_000 + i, currency: 'EUR' }, kind: 'online',
+      fundingAccount: 'seqr_account', occurredAt: `${year}-08-15T12:00:00+02:00`,
+    } }]);
+  });
+  let lastReport = 0;
+  await until(async () => {
+    const paid = await paidCount();
+    if (Number.isNaN(rssAtThousand) && paid >= Math.min(1_000, users)) rssAtThousand = memoryMiB(pid);
+    if (paid - lastReport >= 1_000) {
+      lastReport = paid;
+      ctx.log(`storm: ${paid}/${users} paid after ${((performance.now() - started) / 1000).toFixed(0)} s, worker RSS ${memoryMiB(pid).toFixed(0)} MiB`);
+    }
+    return paid >= users;
+  }, 'every storm payout', 30 * 60_000, 500);
+  await starting;
+  const seconds = (performance.now() - started) / 1000;
+  const rssAfter = memoryMiB(pid);
+  const duplicates = Number((await ctx.pool.query(
+    'select count(*) from (select user_id from ledger_entry where user_id like $1 group by user_id having count(*) > 1) d', [`${prefix}%`])).rows[0].count);
+  if (duplicates > 0) throw new Error(`storm: ${duplicates} users were paid more than once`);
+
+  return [
+    row({ case: 'storm', metric: `payouts/s (${users} users)`, value: users / seconds, unit: '/s', baseline: { name: 'no-op 2-activity workflows', value: users / baseline.seconds } }),
+    row({ case: 'storm', metric: 'time to pay everyone', value: seconds, unit: 's', note: `target < 600 s at 10,000 users; paid exactly once: ${users}, duplicates: ${duplicates}` }),
+    row({ case: 'storm', metric: 'worker RSS after', value: rssAfter, unit: 'MiB', baseline: { name: `RSS at ${Math.min(1_000, users)} paid`, value: rssAtThousand }, note: `before: ${rssBefore.toFixed(0)} MiB` }),
+  ];
+}

@@ -1,0 +1,20 @@
+// What every benchmark case gets: the same dev server, PostgreSQL, the real cashback worker and a no-op baseline worker.
+import type { Client } from '@temporalio/client';
+import type pg from 'pg';
+import { CashbackClient } from '../src/client/cashback-client.ts';
+import type { WorkerProcess } from '../src/infra/worker-process.ts';
+
+export interface BenchContext {
+  quick: boolean;
+  client: Client;
+  cashback: CashbackClient;
+  pool: pg.Pool;
+  databaseUrl: string;
+  address: string;
+  cashbackQueue: string;
+  noopQueue: string;
+  worker: WorkerProcess;
+  /** Distinguishes this run's users and workflow ids from any earlier run's. */
+  tag: string;
+  log(line: string): void;
+}

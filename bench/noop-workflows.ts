@@ -1,0 +1,18 @@
+// Baseline workflows: the least a signal-driven workflow and a two-activity payout can cost on this server.
+import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+
+const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
+export const countSignal = defineSignal<[unknown]>('payment');
+
+/** Counts signals and waits forever: the ceiling of signal-with-start ingestion. */
+export async function countingWorkflow(): Promise<void> {
+  let count = 0;
+  setHandler(countSignal, () => void (count += 1));
+  await condition(() => count < 0);
+}
+
+/** Two no-op activities, like a statement and a credit: the ceiling of the quarter-end storm. */
+export async function payoutLikeWorkflow(): Promise<void> {
+  await noop();
+  await noop();
+}

@@ -1,0 +1,76 @@
+// `npm run bench [-- --quick] [--only ingestion,storm,state,simulator]`: starts its own infrastructure, runs each case,
+// prints a table of figures as ratios against baselines measured in the same run, and writes bench/results/*.json.
+import { Client, Connection } from '@temporalio/client';
+import Table from 'cli-table3';
+import { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { CashbackClient } from '../src/client/cashback-client.ts';
+import { migrate, openOrm } from '../src/db/orm.ts';
+import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
+import { startDevServer } from '../src/infra/temporal-servers.ts';
+import { startWorkerProcess } from '../src/infra/worker-process.ts';
+import { boundedState } from './cases/bounded-state.ts';
+import { ingestion } from './cases/ingestion.ts';
+import { simulator } from './cases/simulator.ts';
+import { storm } from './cases/storm.ts';
+import type { BenchContext } from './context.ts';
+import type { Row } from './support.ts';
+
+const cases = { ingestion, storm, state: boundedState, simulator } as const;
+const options = new Command('bench').option('--quick', 'small sizes, under 2 minutes (CI runs this)')
+  .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`).parse().opts<{ quick?: boolean; only?: string }>();
+const selected = (options.only?.split(',') ?? Object.keys(cases)) as (keyof typeof cases)[];
+for (const name of selected) if (!(name in cases)) throw new Error(`unknown case ${name}: choose from ${Object.keys(cases).join(', ')}`);
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const started = performance.now();
+const database = await startEmbeddedPostgres();
+const orm = await openOrm(database.url);
+await migrate(orm);
+await orm.close();
+const server = await startDevServer();
+const cashbackQueue = 'bench-cashback';
+const noopQueue = 'bench-noop';
+const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: cashbackQueue, DATABASE_URL: database.url, LOG_LEVEL: 'INFO' });
+const noopWorker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: noopQueue }, fileURLToPath(new URL('./noop-worker.ts', import.meta.url)));
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection });
+const pool = new pg.Pool({ connectionString: database.url, max: 16 });
+const ctx: BenchContext = {
+  quick: Boolean(options.quick), client, cashback: new CashbackClient(client, cashbackQueue), pool, databaseUrl: database.url,
+  address: server.address, cashbackQueue, noopQueue, worker, tag: randomUUID().slice(0, 8), log,
+};
+
+const rows: Row[] = [];
+try {
+  for (const name of selected) {
+    const caseStarted = performance.now();
+    rows.push(...(await cases[name](ctx)));
+    log(`${name} done in ${((performance.now() - caseStarted) / 1000).toFixed(0)} s`);
+  }
+} finally {
+  await pool.end();
+  await connection.close();
+  for (const w of [worker, noopWorker]) {
+    w.child.kill('SIGTERM');
+    await w.exited;
+  }
+  await server.teardown();
+  await database.stop();
+}
+
+const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(Math.abs(n) >= 10 ? 1 : 2));
+const table = new Table({ head: ['case', 'metric', 'value', 'baseline', 'ratio', 'note'] });
+for (const r of rows) {
+  table.push([r.case, r.metric, `${fmt(r.value)} ${r.unit}`, r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)} ${r.unit}` : '', r.ratio === undefined ? '' : `${(r.ratio * 100).toFixed(0)} %`, r.note ?? '']);
+}
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(`${table.toString()}\n${options.quick ? 'quick run' : 'full run'} on ${machine}, ${seconds.toFixed(0)} s\n`);
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+await mkdir(resultsDir, { recursive: true });
+await writeFile(`${resultsDir}${options.quick ? 'quick' : 'full'}-latest.json`, JSON.stringify({ at: new Date().toISOString(), machine, seconds, quick: ctx.quick, rows }, null, 2));

@@ -1,0 +1,60 @@
+// Small helpers for the benchmarks: concurrency, percentiles, process memory.
+import { readFileSync } from 'node:fs';
+
+export interface Timed {
+  seconds: number;
+  latenciesMs: number[];
+}
+
+/** Runs `count` calls of `call(i)` with `concurrency` in flight; returns the wall time and each call's latency. */
+export async function runConcurrent(count: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<Timed> {
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let i = next++; i < count; i = next++) {
+      const t = performance.now();
+      await call(i);
+      latenciesMs.push(performance.now() - t);
+    }
+  }));
+  return { seconds: (performance.now() - started) / 1000, latenciesMs };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Resident memory of a process, in MiB (VmRSS), or its peak (VmHWM). */
+export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs: number, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`benchmark: timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+export interface Row {
+  case: string;
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number };
+  /** value ÷ baseline value. */
+  ratio?: number;
+  note?: string;
+}
+
+export function row(r: Omit<Row, 'ratio'>): Row {
+  return r.baseline ? { ...r, ratio: r.value / r.baseline.value } : r;
+}
