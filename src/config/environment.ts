@@ -24,7 +24,8 @@ const schema = z.object({
   ADJUSTMENT_WINDOW_QUARTERS: z.coerce.number().int().min(0).max(4).default(DEFAULT_PROGRAM.adjustmentWindowQuarters),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-  MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  // Each cached workflow keeps its V8 context (~2 MB): 500 bounds the worker's memory; evicted ones replay on their next task.
+  MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
 });
 
 export type Environment = z.infer<typeof schema>;
