@@ -49,7 +49,13 @@ const rows: Row[] = [];
 try {
   for (const name of selected) {
     const caseStarted = performance.now();
-    rows.push(...(await cases[name](ctx)));
+    try {
+      rows.push(...(await cases[name](ctx)));
+    } catch (error) {
+      // One failing case must not lose the others' figures: it is reported in the table and fails the run.
+      process.exitCode = 1;
+      rows.push({ case: name, metric: 'FAILED', value: Number.NaN, unit: '', note: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+    }
     log(`${name} done in ${((performance.now() - caseStarted) / 1000).toFixed(0)} s`);
   }
 } finally {

@@ -24,7 +24,7 @@ export function createCashbackWorker(options: CashbackWorkerOptions): Promise<Wo
     taskQueue: options.taskQueue,
     ...(options.workflowBundleCodePath ? { workflowBundle: { codePath: options.workflowBundleCodePath } } : { workflowsPath }),
     activities: createPayoutActivities(options.orm),
-    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...options.tuning,
   });
 }
