@@ -24,6 +24,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 let engine: Awaited<ReturnType<typeof startEngine>>;
 let uiPort: number;
+let metricsPort: number;
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 
@@ -31,9 +32,10 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'seqr-e2e-'));
   await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root): it must reach its data dir
   const [temporalPort, pgPort] = [await freePort(), await freePort()];
+  metricsPort = await freePort();
   uiPort = await freePort();
   const ports = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PG_PORT: String(pgPort) };
-  engine = await startEngine({ SEQR_DATA_DIR: dataDir, ...ports, TEMPORAL_ADDRESS: '', DATABASE_URL: '', TEMPORAL_TASK_QUEUE: 'e2e' });
+  engine = await startEngine({ SEQR_DATA_DIR: dataDir, ...ports, TEMPORAL_ADDRESS: '', DATABASE_URL: '', TEMPORAL_TASK_QUEUE: 'e2e', METRICS_PORT: String(metricsPort) });
   env = {
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_TASK_QUEUE: 'e2e',
     DATABASE_URL: `postgresql://postgres:seqr@127.0.0.1:${pgPort}/seqr_cashback`,
@@ -60,6 +62,10 @@ describe('the running engine', () => {
     const payouts = await runCli(['payouts', '--quarter', result.quarter, '--status', 'paid'], env);
     expect(payouts.stdout).toContain(result.userId);
     expect(payouts.stdout).toContain('€14.00');
+    // The payout's log line names the user and the quarter; the worker serves Prometheus metrics when configured.
+    expect(engine.output()).toMatch(new RegExp(`credited[\\s\\S]*userId: '${result.userId}'[\\s\\S]*quarter: '${result.quarter}'`));
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/temporal_activity_execution_latency|temporal_workflow_completed|temporal_request/);
   });
 
   it('takes live payments and refunds through the CLI and shows them in status', async () => {
