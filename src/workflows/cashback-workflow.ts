@@ -10,7 +10,8 @@ import { isQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.
 import { DEFAULT_PROGRAM } from '../domain/config.ts';
 import { formatEuros } from '../domain/money.ts';
 import { closeQuarter } from '../domain/statement.ts';
-import { initialState, paymentRemaining, pruneOutsideWindow, type CashbackState } from '../domain/state.ts';
+import { describeRawEvent } from '../domain/events.ts';
+import { initialState, paymentRemaining, pruneOutsideWindow, reject, type CashbackState, type Outcome } from '../domain/state.ts';
 import { currentTier, payoutSummary, statusOf, summaryLine } from '../domain/status.ts';
 import {
   paymentRemainingQuery, paymentSignal, refundSignal, retryPayoutUpdate, statusQuery,
@@ -56,7 +57,13 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
 
   function applyPending(): void {
     for (const event of pending.splice(0)) {
-      const outcome = applyRawEvent(state, event.type, event.raw, event.receivedAt);
+      let outcome: Outcome;
+      try {
+        outcome = applyRawEvent(state, event.type, event.raw, event.receivedAt);
+      } catch (error) {
+        // A bug or an input no rule foresaw must not fail the workflow task over and over: record it for review.
+        outcome = reject(state, describeRawEvent(event.raw), `could not be applied: ${error instanceof Error ? error.message : String(error)}`, event.receivedAt);
+      }
       if (outcome.result === 'rejected') log.warn('event rejected', { userId: state.userId, reason: outcome.reason });
     }
   }
