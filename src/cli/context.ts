@@ -24,11 +24,6 @@ export class CliContext {
     return new CashbackClient(client, this.env.TEMPORAL_TASK_QUEUE, programFrom(this.env));
   }
 
-  async temporal(): Promise<Client> {
-    this.connection ??= await Connection.connect(temporalConnectionSettings(this.env));
-    return new Client({ connection: this.connection, namespace: this.env.TEMPORAL_NAMESPACE });
-  }
-
   /** The database: DATABASE_URL, else the one `npm start` runs. */
   async database(): Promise<MikroORM> {
     this.orm ??= await openOrm(this.env.DATABASE_URL ?? LOCAL_DATABASE_URL, { poolMax: 2 });

@@ -9,6 +9,12 @@ export function roundHalfUpToCents(amount: Hundredths): Cents {
   return Math.floor((amount + 50) / 100);
 }
 
+/** `total` cents as `count` whole-cent amounts that add up exactly (the first takes the remainder). */
+export function splitCents(total: Cents, count: number): Cents[] {
+  const base = Math.floor(total / count);
+  return Array.from({ length: count }, (_, i) => (i === 0 ? total - base * (count - 1) : base));
+}
+
 export function formatEuros(cents: Cents): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);

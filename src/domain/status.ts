@@ -45,10 +45,6 @@ export function payoutSummary(state: CashbackState): PayoutSummary {
   return state.lastPaidQuarter ? 'paid' : 'none';
 }
 
-export function currentTier(state: CashbackState, nowMs: number): number {
-  return tierFor(monthTally(state, monthOfInstant(nowMs, state.program.timeZone)).eligiblePayments).tier;
-}
-
 export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
   const month = monthOfInstant(nowMs, state.program.timeZone);
   const tally = monthTally(state, month);

@@ -12,7 +12,7 @@ import { formatEuros } from '../domain/money.ts';
 import { closeQuarter } from '../domain/statement.ts';
 import { describeRawEvent } from '../domain/events.ts';
 import { initialState, paymentRemaining, pruneOutsideWindow, reject, type CashbackState, type Outcome } from '../domain/state.ts';
-import { currentTier, payoutSummary, statusOf, summaryLine } from '../domain/status.ts';
+import { statusOf, summaryLine } from '../domain/status.ts';
 import {
   paymentRemainingQuery, paymentSignal, refundSignal, retryPayoutUpdate, statusQuery,
   type CashbackWorkflowInput, type PendingEvent, type RetryPayoutResult,
@@ -112,7 +112,8 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
 
   let shown = { tier: -1, payout: '', lastPaid: '' };
   function publish(): void {
-    const now = { tier: currentTier(state, Date.now()), payout: payoutSummary(state), lastPaid: state.lastPaidQuarter ?? '' };
+    const status = statusOf(state, Date.now());
+    const now = { tier: status.currentMonth.tier, payout: status.payoutStatus, lastPaid: status.lastPaidQuarter ?? '' };
     if (now.tier !== shown.tier || now.payout !== shown.payout || now.lastPaid !== shown.lastPaid) {
       upsertSearchAttributes([
         { key: CashbackTier, value: now.tier },
@@ -121,7 +122,7 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
       ]);
       shown = now;
     }
-    setCurrentDetails(summaryLine(statusOf(state, Date.now())));
+    setCurrentDetails(summaryLine(status));
   }
 
   // One timer per payout instant (not one per wake-up), so each event costs only its signal and a workflow task.

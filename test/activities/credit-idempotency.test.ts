@@ -1,8 +1,7 @@
 // The credit activity against the real PostgreSQL ledger: one key, one entry, whatever the retries.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';

@@ -3,8 +3,7 @@
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { readdir, readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 const dir = new URL('../histories/', import.meta.url);
 

@@ -7,7 +7,6 @@ import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../../src/domain/config.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { QuarterStatement } from '../../src/db/entities/quarter-statement.ts';
-import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { startTimeSkippingServer } from '../../src/infra/temporal-servers.ts';
 import { createCashbackWorker } from '../../src/worker/create-worker.ts';
@@ -57,7 +56,6 @@ export async function withHarness(run: (h: Harness) => Promise<void>, program: P
     async setAccountStatus(userId, status) {
       await orm.em.fork().getConnection().execute(
         'insert into seqr_account (user_id, status) values (?, ?) on conflict (user_id) do update set status = excluded.status', [userId, status]);
-      void SeqrAccount;
     },
   };
   try {
@@ -81,11 +79,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
   }
 }
 
-/** `total` cents split into `count` whole-cent payments that add up exactly. */
-export function splitCents(total: number, count: number): number[] {
-  const base = Math.floor(total / count);
-  return Array.from({ length: count }, (_, i) => (i === 0 ? total - base * (count - 1) : base));
-}
+export { splitCents } from '../../src/domain/money.ts';
 
 let sequence = 0;
 export function payment(userId: string, cents: number, occurredAt: string, kind = 'in_store') {

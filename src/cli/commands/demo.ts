@@ -2,18 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { payoutInstant } from '../../domain/calendar.ts';
-import { formatEuros } from '../../domain/money.ts';
+import { formatEuros, splitCents } from '../../domain/money.ts';
 import { payoutIdempotencyKey } from '../../domain/statement.ts';
 import { LedgerEntry } from '../../db/entities/ledger-entry.ts';
 import type { CliContext } from '../context.ts';
 import { printJson } from '../output.ts';
 import { statementCommand } from './statements.ts';
-
-/** `total` cents as `count` payments that add up exactly. */
-function split(total: number, count: number): number[] {
-  const base = Math.floor(total / count);
-  return Array.from({ length: count }, (_, i) => (i === 0 ? total - base * (count - 1) : base));
-}
 
 export async function demoCommand(ctx: CliContext, options: { json?: boolean; timeout: string }): Promise<void> {
   const zone = ctx.env.PROGRAM_TIME_ZONE;
@@ -24,7 +18,7 @@ export async function demoCommand(ctx: CliContext, options: { json?: boolean; ti
   const userId = `demo-${randomUUID().slice(0, 8)}`;
   const at = (month: number) => DateTime.fromObject({ year, month, day: 15, hour: 12 }, { zone }).toISO()!;
   const months: [number, number, number][] = [[1, 1, 10_000], [2, 12, 20_000], [3, 22, 30_000]];
-  const events = months.flatMap(([month, count, total]) => split(total, count).map((cents, i) => ({
+  const events = months.flatMap(([month, count, total]) => splitCents(total, count).map((cents, i) => ({
     type: 'payment' as const,
     event: { paymentId: `${userId}-${month}-${i + 1}`, userId, amount: { cents, currency: 'EUR' }, kind: 'in_store', fundingAccount: 'seqr_account', occurredAt: at(month) },
   })));
