@@ -6,6 +6,8 @@ import type { WorkerProcess } from '../src/infra/worker-process.ts';
 
 export interface BenchContext {
   quick: boolean;
+  /** Overrides the storm's size (for profiling). */
+  stormUsers?: number;
   client: Client;
   cashback: CashbackClient;
   pool: pg.Pool;

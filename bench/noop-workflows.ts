@@ -1,4 +1,4 @@
-// Baseline workflows: the least a signal-driven workflow and a two-activity payout can cost on this server.
+// Baseline workflows: the least a signal-driven workflow and a one-activity payout can cost on this server.
 import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
@@ -11,8 +11,7 @@ export async function countingWorkflow(): Promise<void> {
   await condition(() => count < 0);
 }
 
-/** Two no-op activities, like a statement and a credit: the ceiling of the quarter-end storm. */
+/** One no-op activity, like the payout's one transaction (statement and credit): the ceiling of the quarter-end storm. */
 export async function payoutLikeWorkflow(): Promise<void> {
-  await noop();
   await noop();
 }

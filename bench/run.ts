@@ -22,7 +22,13 @@ import type { Row } from './support.ts';
 
 const cases = { ingestion, storm, state: boundedState, simulator } as const;
 const options = new Command('bench').option('--quick', 'small sizes, under 2 minutes (CI runs this)')
-  .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`).parse().opts<{ quick?: boolean; only?: string }>();
+  .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`)
+  .option('--storm-users <n>', 'users in the quarter-end storm (default 10,000; 300 with --quick)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--storm-users must be a positive whole number, got ${v}`);
+    return n;
+  })
+  .parse().opts<{ quick?: boolean; only?: string; stormUsers?: number }>();
 const selected = (options.only?.split(',') ?? Object.keys(cases)) as (keyof typeof cases)[];
 for (const name of selected) if (!(name in cases)) throw new Error(`unknown case ${name}: choose from ${Object.keys(cases).join(', ')}`);
 
@@ -41,7 +47,7 @@ const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 const pool = new pg.Pool({ connectionString: database.url, max: 16 });
 const ctx: BenchContext = {
-  quick: Boolean(options.quick), client, cashback: new CashbackClient(client, cashbackQueue), pool, databaseUrl: database.url,
+  quick: Boolean(options.quick), stormUsers: options.stormUsers, client, cashback: new CashbackClient(client, cashbackQueue), pool, databaseUrl: database.url,
   address: server.address, cashbackQueue, noopQueue, worker, tag: randomUUID().slice(0, 8), log,
 };
 

@@ -29,6 +29,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
         uiPort: options.uiPort,
         searchAttributes: cashbackSearchAttributes,
         log: { format: 'pretty', level: 'error' },
+        extraArgs: (process.env.EXP_DEV_ARGS ?? '').split(' ').filter(Boolean),
       },
     }),
   );

@@ -2,14 +2,14 @@
 // Deterministic: all rules come from src/domain; time is workflow time; I/O happens only in activities.
 import {
   type ActivityOptions, ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities,
-  setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+  patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { PayoutActivities } from '../activities/payout-activities.ts';
 import { applyRawEvent } from '../domain/apply-event.ts';
 import { isQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM } from '../domain/config.ts';
 import { formatEuros } from '../domain/money.ts';
-import { closeQuarter } from '../domain/statement.ts';
+import { closeQuarter, type QuarterStatement } from '../domain/statement.ts';
 import { describeRawEvent } from '../domain/events.ts';
 import { initialState, paymentRemaining, pruneOutsideWindow, reject, type CashbackState, type Outcome } from '../domain/state.ts';
 import { statusOf, summaryLine } from '../domain/status.ts';
@@ -24,7 +24,15 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 // Each is one short transaction: 10 s bounds how long a crashed worker's attempt blocks the retry.
 const storeOptions: ActivityOptions = { startToCloseTimeout: '10 seconds', retry };
 const creditOptions: ActivityOptions = { startToCloseTimeout: '10 seconds', retry: { ...retry, nonRetryableErrorTypes: ['AccountUnavailable'] } };
-const { saveStatement, markPayoutFailed, creditSeqrAccount } = proxyActivities<PayoutActivities>(storeOptions);
+const { saveStatement, markPayoutFailed, creditSeqrAccount, settleQuarter } = proxyActivities<PayoutActivities>(storeOptions);
+
+/**
+ * Patch: a payable quarter closes with one activity (statement + credit in one transaction), the credit records its own
+ * failure, search attributes are published once per wake-up, and the run continues-as-new at its next event after a
+ * payout rather than at once: at quarter end every user pays out together, and each saved task shortens that storm.
+ * Runs started before this change replay the old path (test/histories/v1-*).
+ */
+export const LEAN_QUARTER_CLOSE = 'lean-quarter-close';
 
 /** Roll over well before the server's hard limits (10,000 signals per run; it suggests continue-as-new near 4,096 events). */
 const HISTORY_ROLLOVER = 3_000;
@@ -34,6 +42,8 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
   const pending: PendingEvent[] = [...(input.state ? [] : input.history?.events ?? []), ...(input.pending ?? [])];
   const retryRequests: QuarterKey[] = [];
   const retryResults = new Map<QuarterKey, RetryPayoutResult>();
+  // Decided before the first command, so a replay sees the marker (or its absence) where it was recorded.
+  const lean = patched(LEAN_QUARTER_CLOSE);
 
   // Handlers only enqueue: they never throw on bad input, and the main loop applies events in arrival order.
   setHandler(paymentSignal, (raw) => void pending.push({ type: 'payment', raw, receivedAt: Date.now() }));
@@ -68,15 +78,17 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     }
   }
 
-  async function pay(quarter: QuarterKey): Promise<RetryPayoutResult> {
+  /** Credits an unpaid quarter; with its statement, saves that in the same transaction (the lean path's close). */
+  async function pay(quarter: QuarterKey, statement?: QuarterStatement): Promise<RetryPayoutResult> {
     const payout = state.unpaid[quarter]!;
     payout.status = 'pending';
     payout.attempts += 1;
     try {
       // The summary is what operators see on the activity in the Temporal UI.
-      const credit = await creditSeqrAccount.executeWithOptions(
-        { ...creditOptions, summary: `credit ${formatEuros(payout.amountCents)} cashback for ${quarter} to ${state.userId} (attempt ${payout.attempts})` },
-        [{ userId: state.userId, quarter, amountCents: payout.amountCents }]);
+      const summary = `credit ${formatEuros(payout.amountCents)} cashback for ${quarter} to ${state.userId} (attempt ${payout.attempts})`;
+      const credit = statement
+        ? await settleQuarter.executeWithOptions({ ...creditOptions, summary: `close ${quarter} and ${summary}` }, [statement])
+        : await creditSeqrAccount.executeWithOptions({ ...creditOptions, summary }, [{ userId: state.userId, quarter, amountCents: payout.amountCents }]);
       delete state.unpaid[quarter];
       if (!state.lastPaidQuarter || quarterIndex(quarter) > quarterIndex(state.lastPaidQuarter)) state.lastPaidQuarter = quarter;
       log.info('payout credited', { userId: state.userId, quarter, amountCents: payout.amountCents, ledgerEntryId: credit.ledgerEntryId });
@@ -87,7 +99,8 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
       payout.status = 'failed';
       payout.failureReason = cause instanceof Error ? cause.message : String(cause);
       log.warn('payout failed', { userId: state.userId, quarter, reason: payout.failureReason });
-      await markPayoutFailed({ userId: state.userId, quarter, reason: payout.failureReason });
+      // The lean path's credit already recorded the failure in its transaction.
+      if (!lean) await markPayoutFailed({ userId: state.userId, quarter, reason: payout.failureReason });
       return { quarter, status: 'failed', amountCents: payout.amountCents, failureReason: payout.failureReason };
     }
   }
@@ -97,11 +110,14 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     let closed = false;
     while (Date.now() >= state.nextPayout.at) {
       const statement = closeQuarter(state, Date.now());
-      await saveStatement.executeWithOptions(
-        { ...storeOptions, summary: `statement ${statement.quarter}: ${statement.outcome}, ${formatEuros(statement.payableCents)} payable` }, [statement]);
-      if (statement.payableCents > 0) {
+      const payable = statement.payableCents > 0;
+      if (!lean || !payable) {
+        await saveStatement.executeWithOptions(
+          { ...storeOptions, summary: `statement ${statement.quarter}: ${statement.outcome}, ${formatEuros(statement.payableCents)} payable` }, [statement]);
+      }
+      if (payable) {
         state.unpaid[statement.quarter] = { quarter: statement.quarter, amountCents: statement.payableCents, status: 'pending', attempts: 0 };
-        await pay(statement.quarter);
+        await pay(statement.quarter, lean ? statement : undefined);
       }
       closed = true;
       applyPending();
@@ -110,7 +126,11 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     return closed;
   }
 
-  let shown = { tier: -1, payout: '', lastPaid: '' };
+  // A continued run inherits its search attributes: starting from them spares it an upsert of the same values.
+  const inherited = workflowInfo().typedSearchAttributes;
+  let shown = lean
+    ? { tier: inherited.get(CashbackTier) ?? -1, payout: inherited.get(PayoutStatus) ?? '', lastPaid: inherited.get(LastPaidQuarter) ?? '' }
+    : { tier: -1, payout: '', lastPaid: '' };
   function publish(): void {
     const status = statusOf(state, Date.now());
     const now = { tier: status.currentMonth.tier, payout: status.payoutStatus, lastPaid: status.lastPaidQuarter ?? '' };
@@ -134,22 +154,36 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     if (wait > 0) void sleep(wait);
   }
 
+  /** Continues as new once update handlers are done; returns instead when a retry arrives meanwhile (the loop serves it). */
+  async function rollover(): Promise<void> {
+    await condition(() => allHandlersFinished() || retryRequests.length > 0);
+    if (retryRequests.length > 0) return;
+    applyPending();
+    await continueAsNew<typeof cashbackWorkflow>({ userId: state.userId, state, pending });
+  }
+
   const rolloverDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_ROLLOVER;
+  const woken = () => pending.length > 0 || retryRequests.length > 0 || Date.now() >= state.nextPayout.at || rolloverDue();
+  let closedInRun = false;
   applyPending();
-  publish();
+  if (!lean) publish();
   for (;;) {
     armPayoutTimer();
-    await condition(() => pending.length > 0 || retryRequests.length > 0 || Date.now() >= state.nextPayout.at || rolloverDue());
+    if (lean) {
+      if (!woken()) publish();
+      await condition(woken);
+      // The first event after a payout starts the next run, which applies it; a due payout or a retry is served first.
+      const nextRunDue = closedInRun && pending.length > 0 && retryRequests.length === 0 && Date.now() < state.nextPayout.at;
+      if (nextRunDue || rolloverDue()) await rollover();
+    } else {
+      await condition(woken);
+    }
     applyPending();
     const paidOut = await closeDueQuarters();
+    closedInRun ||= paidOut;
     for (const quarter of retryRequests.splice(0)) retryResults.set(quarter, await pay(quarter));
+    if (lean) continue;
     publish();
-    if (paidOut || rolloverDue()) {
-      // Let update handlers finish first; a retry arriving meanwhile is served by the loop before rolling over.
-      await condition(() => allHandlersFinished() || retryRequests.length > 0);
-      if (retryRequests.length > 0) continue;
-      applyPending();
-      await continueAsNew<typeof cashbackWorkflow>({ userId: state.userId, state, pending });
-    }
+    if (paidOut || rolloverDue()) await rollover();
   }
 }

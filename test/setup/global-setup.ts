@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrate, openOrm } from '../../src/db/orm.ts';
 import { testDatabase } from '../../src/infra/postgres.ts';
-import { workflowsPath } from '../../src/worker/create-worker.ts';
+import { sharedWorkflowModules, workflowsPath } from '../../src/worker/create-worker.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
   await migrate(orm);
   await orm.close();
   const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundle = await bundleWorkflowCode({ workflowsPath, preloadModules: sharedWorkflowModules, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
   const workflowBundlePath = join(bundleDir, 'workflows.js');
   await writeFile(workflowBundlePath, bundle.code);
   project.provide('databaseUrl', database.url);
