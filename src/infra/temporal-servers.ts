@@ -29,7 +29,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
         uiPort: options.uiPort,
         searchAttributes: cashbackSearchAttributes,
         log: { format: 'pretty', level: 'error' },
-        extraArgs: (process.env.EXP_DEV_ARGS ?? '').split(' ').filter(Boolean),
       },
     }),
   );

@@ -1,15 +1,16 @@
 // The worker process: config from the environment, migrations, the cashback worker, graceful shutdown on SIGTERM/SIGINT.
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { readEnvironment } from '../config/environment.ts';
 import { temporalConnectionSettings } from '../config/temporal-connection.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { createCashbackWorker } from './create-worker.ts';
+import { createLogger } from './logger.ts';
 
 export async function runWorker(): Promise<void> {
   const env = readEnvironment();
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required (npm start provides one; see README)');
   Runtime.install({
-    logger: new DefaultLogger(env.LOG_LEVEL as LogLevel),
+    logger: createLogger(env.LOG_LEVEL as LogLevel),
     // The SDK stops every worker on these signals and lets in-flight tasks finish.
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: {

@@ -62,8 +62,15 @@ describe('the running engine', () => {
     const payouts = await runCli(['payouts', '--quarter', result.quarter, '--status', 'paid'], env);
     expect(payouts.stdout).toContain(result.userId);
     expect(payouts.stdout).toContain('€14.00');
-    // The payout's log line names the user and the quarter; the worker serves Prometheus metrics when configured.
-    expect(engine.output()).toMatch(new RegExp(`credited[\\s\\S]*userId: '${result.userId}'[\\s\\S]*quarter: '${result.quarter}'`));
+    // The payout's log line (one JSON object) names the user and the quarter; the worker serves Prometheus metrics when configured.
+    const logLines = engine.output().split('\n').flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return []; // the launcher's own lines are plain text
+      }
+    });
+    expect(logLines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'credited', userId: result.userId, quarter: result.quarter, amount: '€14.00' }));
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/temporal_activity_execution_latency|temporal_workflow_completed|temporal_request/);
   });
@@ -117,9 +124,11 @@ describe('the running engine', () => {
         await screenshot(page, 'operator-failed-payouts.png');
         await link.click();
         await page.getByText('User Metadata', { exact: true }).click();
-        // The UI renders current details (Markdown) inside a sandboxed frame.
-        const details = page.frameLocator('iframe').first();
-        await details.getByText(`${quarter} payout FAILED`).waitFor({ timeout: 30_000 });
+        // The UI renders Markdown (current details, activity summaries) inside sandboxed frames: find the details' one.
+        const details = await eventually(async () => {
+          for (const frame of page.frames()) if (await frame.getByText(`${quarter} payout FAILED`).count()) return frame;
+          return undefined;
+        }, 'the current details in the UI');
         expect(await details.getByText(`Seqr Account of ${user} is blocked`).count()).toBeGreaterThan(0);
         await screenshot(page, 'operator-current-details.png');
       } finally {
