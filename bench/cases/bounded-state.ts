@@ -39,13 +39,17 @@ export async function boundedState(ctx: BenchContext): Promise<Row[]> {
       return { type: 'payment' as const, event: { paymentId: `${user}-${q}`, userId: user, amount: { cents: 20_000, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: `${year}-${month}-15T12:00:00Z` } };
     });
     await ctx.cashback.importHistory(user, `${thisYear - 3}-Q1`, events);
-    // Done when every quarter up to now is closed and the run that carries the result has started.
+    // Every quarter up to now closes in the first run; the user's next payment starts the run that carries the result.
     const openNow = firstOpenQuarter(Date.now(), DEFAULT_PROGRAM.timeZone, DEFAULT_PROGRAM.settlementGraceDays);
     await until(async () => {
       const status = await ctx.cashback.getStatus(user);
-      const started = (await historyOf(ctx, workflowIdFor(user))).history.events?.[0]?.workflowExecutionStartedEventAttributes;
-      return status.openQuarter.quarter === openNow && status.unpaid.length === 0 && Boolean(started?.continuedExecutionRunId);
+      return status.openQuarter.quarter === openNow && status.unpaid.length === 0;
     }, `${quarters} quarters closed`, 120_000);
+    await ctx.cashback.recordPayment({ paymentId: `${user}-now`, userId: user, amount: { cents: 1_000, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: new Date().toISOString() });
+    await until(async () => {
+      const started = (await historyOf(ctx, workflowIdFor(user))).history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      return Boolean(started?.continuedExecutionRunId);
+    }, `the run after ${quarters} closed quarters`, 120_000);
     const first = (await historyOf(ctx, workflowIdFor(user))).history.events![0]!;
     const input = first.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!.length;
     carried.push(input);
