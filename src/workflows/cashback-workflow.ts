@@ -29,7 +29,8 @@ const { saveStatement, markPayoutFailed, creditSeqrAccount, settleQuarter } = pr
 /**
  * Patch: a payable quarter closes with one activity (statement + credit in one transaction), the credit records its own
  * failure, search attributes are published once per wake-up, and the run continues-as-new at its next event after a
- * payout rather than at once: at quarter end every user pays out together, and each saved task shortens that storm.
+ * payout (or at the next payout instant) rather than at once: at quarter end every user pays out together, and each task
+ * saved shortens that storm.
  * Runs started before this change replay the old path (test/histories/v1-*).
  */
 export const LEAN_QUARTER_CLOSE = 'lean-quarter-close';
@@ -172,8 +173,9 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     if (lean) {
       if (!woken()) publish();
       await condition(woken);
-      // The first event after a payout starts the next run, which applies it; a due payout or a retry is served first.
-      const nextRunDue = closedInRun && pending.length > 0 && retryRequests.length === 0 && Date.now() < state.nextPayout.at;
+      // After a payout, the user's next event (or, for a quiet user, the next payout instant) starts the next run: a run
+      // holds about one quarter, so an old code path is gone from every user within two. A retry is served first.
+      const nextRunDue = closedInRun && retryRequests.length === 0 && (pending.length > 0 || Date.now() >= state.nextPayout.at);
       if (nextRunDue || rolloverDue()) await rollover();
     } else {
       await condition(woken);

@@ -47,6 +47,20 @@ describe('record histories', () => {
     });
   });
 
+  it('a quiet user: paid, then rolled over at the next payout instant with nothing due', async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('history-quiet');
+      const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
+      await h.advanceTo('2027-02-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 20_000, '2027-02-10T12:00:00+01:00'));
+      const run1 = await runIdOf(handle);
+      await h.advanceTo('2027-07-05T00:00:00+02:00');
+      await eventually(async () => ((await h.statement(user, '2027-Q2')) ? true : undefined), 'the Q2 statement');
+      const run2 = await eventually(async () => { const id = await runIdOf(handle); return id !== run1 ? id : undefined; }, 'the second run');
+      await save(h, 'quiet', user, [run1, run2]);
+    });
+  });
+
   it('a blocked account: failed payout, operator retries (update), paid once', async () => {
     await withHarness(async (h) => {
       const user = h.newUser('history-blocked');

@@ -150,6 +150,26 @@ describe('payouts', () => {
     });
   });
 
+  it('rolls a quiet user over at the next payout instant: each run holds about one quarter', async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('quiet');
+      const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
+      await h.advanceTo('2027-02-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 20_000, '2027-02-10T12:00:00+01:00'));
+      const firstRunId = (await handle.describe()).runId;
+      await h.advanceTo('2027-04-05T00:00:00+02:00');
+      await ledgerOnceItHas(h, user, 1);
+      // The Q1 payout alone does not end the run; with no event since, the Q2 payout instant does.
+      expect((await handle.describe()).runId).toBe(firstRunId);
+      await h.advanceTo('2027-07-05T00:00:00+02:00');
+      const q2 = await eventually(async () => (await h.statement(user, '2027-Q2')) ?? undefined, 'the Q2 statement');
+      expect(q2.payoutStatus).toBe('nothing_due');
+      expect((await handle.describe()).runId).not.toBe(firstRunId);
+      expect((await h.env.client.workflow.getHandle(workflowIdFor(user), firstRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+      expect(await h.ledger(user)).toHaveLength(1);
+    });
+  });
+
   it('marks a payout to a blocked account failed, and pays it once after an operator retry', async () => {
     await withHarness(async (h) => {
       const user = h.newUser('blocked');
