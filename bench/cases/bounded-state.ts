@@ -45,6 +45,11 @@ export async function boundedState(ctx: BenchContext): Promise<Row[]> {
       const status = await ctx.cashback.getStatus(user);
       return status.openQuarter.quarter === openNow && status.unpaid.length === 0;
     }, `${quarters} quarters closed`, 120_000);
+    // Idle (no activity or task in flight): an event that arrives while the last quarters are still closing belongs to that run.
+    await until(async () => {
+      const { raw } = await ctx.client.workflow.getHandle(workflowIdFor(user)).describe();
+      return !raw.pendingActivities?.length && !raw.pendingWorkflowTask;
+    }, `the run idle after ${quarters} quarters`, 120_000);
     await ctx.cashback.recordPayment({ paymentId: `${user}-now`, userId: user, amount: { cents: 1_000, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: new Date().toISOString() });
     await until(async () => {
       const started = (await historyOf(ctx, workflowIdFor(user))).history.events?.[0]?.workflowExecutionStartedEventAttributes;
