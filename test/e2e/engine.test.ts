@@ -43,7 +43,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (engine?.child.exitCode === null) engine.child.kill('SIGKILL');
+  // Still running when the Ctrl-C test was skipped or failed: stop it the same way, so its worker, dev server and
+  // PostgreSQL go with it (a SIGKILL of the launcher alone would orphan them); SIGKILL only if it hangs.
+  if (engine?.child.exitCode === null && engine.child.signalCode === null) {
+    const exited = new Promise((resolve) => engine.child.once('exit', resolve));
+    engine.child.kill('SIGINT');
+    const timer = setTimeout(() => engine.child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
   await rm(dataDir, { recursive: true, force: true });
 });
 
