@@ -170,15 +170,13 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
   if (!lean) publish();
   for (;;) {
     armPayoutTimer();
+    if (lean && !woken()) publish();
+    await condition(woken);
     if (lean) {
-      if (!woken()) publish();
-      await condition(woken);
       // After a payout, the user's next event (or, for a quiet user, the next payout instant) starts the next run: a run
       // holds about one quarter, so an old code path is gone from every user within two. A retry is served first.
       const nextRunDue = closedInRun && retryRequests.length === 0 && (pending.length > 0 || Date.now() >= state.nextPayout.at);
       if (nextRunDue || rolloverDue()) await rollover();
-    } else {
-      await condition(woken);
     }
     applyPending();
     const paidOut = await closeDueQuarters();
