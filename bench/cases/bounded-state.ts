@@ -51,13 +51,12 @@ export async function boundedState(ctx: BenchContext): Promise<Row[]> {
       return !raw.pendingActivities?.length && !raw.pendingWorkflowTask;
     }, `the run idle after ${quarters} quarters`, 120_000);
     await ctx.cashback.recordPayment({ paymentId: `${user}-now`, userId: user, amount: { cents: 1_000, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: new Date().toISOString() });
+    let started: proto.temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes | null | undefined;
     await until(async () => {
-      const started = (await historyOf(ctx, workflowIdFor(user))).history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      started = (await historyOf(ctx, workflowIdFor(user))).history.events?.[0]?.workflowExecutionStartedEventAttributes;
       return Boolean(started?.continuedExecutionRunId);
     }, `the run after ${quarters} closed quarters`, 120_000);
-    const first = (await historyOf(ctx, workflowIdFor(user))).history.events![0]!;
-    const input = first.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!.length;
-    carried.push(input);
+    carried.push(started!.input!.payloads![0]!.data!.length);
   }
   rows.push(row({ case: 'bounded state', metric: 'state carried over, 8 closed quarters', value: carried[1]! / 1024, unit: 'KiB', baseline: { name: '4 closed quarters', value: carried[0]! / 1024 }, note: 'target: independent of past quarters (ratio ≈ 1)' }));
   return rows;
