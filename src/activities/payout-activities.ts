@@ -1,16 +1,14 @@
 // Thin adapters from the workflow to PostgreSQL: persist statements, credit the Seqr Account exactly once per key.
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
-import type { QuarterStatement as Statement } from '../domain/statement.ts';
+import type { QuarterStatement } from '../domain/statement-types.ts';
 import { formatEuros } from '../domain/money.ts';
 import { payoutIdempotencyKey } from '../domain/statement.ts';
 import { LedgerEntry } from '../db/entities/ledger-entry.ts';
-import { QuarterStatement, type PayoutStatusValue } from '../db/entities/quarter-statement.ts';
+import { QuarterStatementRecord, type PayoutStatusValue } from '../db/entities/quarter-statement-record.ts';
 import { SeqrAccount } from '../db/entities/seqr-account.ts';
+import { ACCOUNT_UNAVAILABLE } from '../workflows/definitions.ts';
 import { crashPoint } from './fault-injection.ts';
-
-/** The error type the workflow treats as permanent: a closed or blocked account. */
-export const ACCOUNT_UNAVAILABLE = 'AccountUnavailable';
 
 export interface CreditRequest {
   userId: string;
@@ -25,7 +23,7 @@ export interface CreditResult {
   alreadyCredited: boolean;
 }
 
-function initialStatus(statement: Statement): PayoutStatusValue {
+function initialStatus(statement: QuarterStatement): PayoutStatusValue {
   if (statement.outcome === 'payable') return 'pending';
   return statement.outcome;
 }
@@ -33,19 +31,19 @@ function initialStatus(statement: Statement): PayoutStatusValue {
 type Tx = EntityManager;
 
 /** Upserts the quarter's statement inside `tx`; never downgrades a payout already recorded as paid. */
-async function upsertStatement(tx: Tx, statement: Statement): Promise<void> {
-  const existing = await tx.findOne(QuarterStatement, { userId: statement.userId, quarter: statement.quarter }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+async function upsertStatement(tx: Tx, statement: QuarterStatement): Promise<void> {
+  const existing = await tx.findOne(QuarterStatementRecord, { userId: statement.userId, quarter: statement.quarter }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (existing) {
-    existing.statement = statement as unknown as Record<string, unknown>;
+    existing.statement = statement;
     if (existing.payoutStatus !== 'paid') {
       existing.payoutStatus = initialStatus(statement);
       existing.paidCents = 0;
     }
     return;
   }
-  tx.create(QuarterStatement, {
+  tx.create(QuarterStatementRecord, {
     userId: statement.userId, quarter: statement.quarter, payoutStatus: initialStatus(statement),
-    paidCents: 0, statement: statement as unknown as Record<string, unknown>,
+    paidCents: 0, statement: statement,
   });
 }
 
@@ -76,13 +74,13 @@ async function credit(tx: Tx, request: CreditRequest): Promise<CreditResult | Un
   });
   account.balanceCents += request.amountCents;
   await tx.flush();
-  await tx.nativeUpdate(QuarterStatement, { userId: request.userId, quarter: request.quarter },
+  await tx.nativeUpdate(QuarterStatementRecord, { userId: request.userId, quarter: request.quarter },
     { payoutStatus: 'paid', paidCents: request.amountCents, ledgerEntryId: entry.id, failureReason: null });
   return { ledgerEntryId: entry.id, idempotencyKey, alreadyCredited: false };
 }
 
-function recordFailure(em: Tx, request: { userId: string; quarter: string; reason: string }): Promise<number> {
-  return em.nativeUpdate(QuarterStatement, { userId: request.userId, quarter: request.quarter, payoutStatus: { $ne: 'paid' } },
+function recordFailure(tx: Tx, request: { userId: string; quarter: string; reason: string }): Promise<number> {
+  return tx.nativeUpdate(QuarterStatementRecord, { userId: request.userId, quarter: request.quarter, payoutStatus: { $ne: 'paid' } },
     { payoutStatus: 'failed', failureReason: request.reason });
 }
 
@@ -103,8 +101,8 @@ export function createPayoutActivities(orm: MikroORM) {
   }
 
   return {
-    /** Saves a quarter's statement that has nothing to pay (or, for histories from before settleQuarter, any statement). */
-    async saveStatement(statement: Statement): Promise<void> {
+    /** Saves the statement of a quarter that has nothing to pay. */
+    async saveStatement(statement: QuarterStatement): Promise<void> {
       await orm.em.fork().transactional((tx) => upsertStatement(tx, statement));
       log.info('statement saved', { userId: statement.userId, quarter: statement.quarter, payableCents: statement.payableCents, outcome: statement.outcome });
     },
@@ -113,7 +111,7 @@ export function createPayoutActivities(orm: MikroORM) {
      * Closes a payable quarter in one transaction: saves its statement and credits the Seqr Account exactly once.
      * One commit instead of two is what keeps the quarter-end storm short.
      */
-    async settleQuarter(statement: Statement): Promise<CreditResult> {
+    async settleQuarter(statement: QuarterStatement): Promise<CreditResult> {
       const request = { userId: statement.userId, quarter: statement.quarter, amountCents: statement.payableCents };
       return creditInTransaction(request, async (tx) => {
         await upsertStatement(tx, statement);
@@ -127,11 +125,6 @@ export function createPayoutActivities(orm: MikroORM) {
       return creditInTransaction(request, (tx) => credit(tx, request));
     },
 
-    /** Records a permanent payout failure on the statement, for operators (histories from before the credit did it). */
-    async markPayoutFailed(request: { userId: string; quarter: string; reason: string }): Promise<void> {
-      await recordFailure(orm.em.fork(), request);
-      log.warn('payout failed', request);
-    },
   };
 }
 

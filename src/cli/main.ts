@@ -1,7 +1,7 @@
 // The operator and demo command line: `npm run cli -- <command>`.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
-import { InvalidEventError, OperatorRequestRejected, UnknownUserError } from '../client/cashback-client.ts';
+import { InvalidEventError, InvalidQuarterError, OperatorRequestRejected, UnknownUserError } from '../client/cashback-client.ts';
 import { programFrom, readEnvironment } from '../config/environment.ts';
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -62,7 +62,7 @@ try {
 }
 
 function reportError(error: unknown): void {
-  const known = error instanceof UsageError || error instanceof InvalidEventError || error instanceof UnknownUserError || error instanceof OperatorRequestRejected;
+  const known = [UsageError, InvalidEventError, InvalidQuarterError, UnknownUserError, OperatorRequestRejected].some((type) => error instanceof type);
   process.stderr.write(`${pc.red('error:')} ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = known ? 2 : 1;
 }

@@ -1,8 +1,8 @@
 // What the payment service and operators call: record events (validated first), read status, retry a failed payout.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { isQuarterKey } from '../domain/calendar.ts';
+import { parseQuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../domain/config.ts';
-import { validatePayment, validateRefund, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
+import { validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 import {
   paymentRemainingQuery, paymentSignal, refundSignal, retryPayoutUpdate, statusQuery, WORKFLOW_TYPE, workflowIdFor,
@@ -27,6 +27,8 @@ export class UnknownUserError extends Error {
     this.userId = userId;
   }
 }
+
+export { InvalidQuarterError } from '../domain/calendar.ts';
 
 /** The operator asked for something the workflow refused (e.g. retrying a payout that has not failed). */
 export class OperatorRequestRejected extends Error {
@@ -54,7 +56,7 @@ export class CashbackClient {
 
   /** Validates and records a payment; starts the user's workflow on their first one. Durable once this returns. */
   async recordPayment(raw: unknown): Promise<PaymentEvent> {
-    const checked = validatePayment(raw, this.now());
+    const checked = validateEvent('payment', raw, this.now());
     if (!checked.ok) throw new InvalidEventError(checked.errors);
     const payment = checked.value;
     const input: CashbackWorkflowInput = { userId: payment.userId, program: this.program };
@@ -73,11 +75,11 @@ export class CashbackClient {
    * Starts a new user's workflow with their history (e.g. imported from an earlier system, or the demo): the books open at
    * `fromQuarter`, every event is validated first, and quarters whose payout instant has passed are closed and paid at once.
    */
-  async importHistory(userId: string, fromQuarter: string, events: { type: 'payment' | 'refund'; event: unknown }[]): Promise<void> {
-    if (!isQuarterKey(fromQuarter)) throw new InvalidEventError([`fromQuarter must look like 2027-Q1, got "${fromQuarter}"`]);
+  async importHistory(userId: string, fromQuarter: string, events: { type: EventType; event: unknown }[]): Promise<void> {
+    const firstQuarter = parseQuarterKey(fromQuarter);
     const now = this.now();
     const errors = events.flatMap(({ type, event }, i) => {
-      const checked = type === 'payment' ? validatePayment(event, now) : validateRefund(event, now);
+      const checked = validateEvent(type, event, now);
       const owner = (event as { userId?: unknown }).userId;
       if (checked.ok && owner !== userId) return [`event ${i + 1}: belongs to user ${String(owner)}, not ${userId}`];
       return checked.ok ? [] : checked.errors.map((error) => `event ${i + 1}: ${error}`);
@@ -85,7 +87,7 @@ export class CashbackClient {
     if (errors.length) throw new InvalidEventError(errors);
     const input: CashbackWorkflowInput = {
       userId, program: this.program,
-      history: { fromQuarter, events: events.map(({ type, event }) => ({ type, raw: event, receivedAt: now })) },
+      history: { fromQuarter: firstQuarter, events: events.map(({ type, event }) => ({ type, raw: event, receivedAt: now })) },
     };
     try {
       await this.client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(userId), taskQueue: this.taskQueue, args: [input], staticSummary: staticSummary(userId) });
@@ -97,7 +99,7 @@ export class CashbackClient {
 
   /** Validates a refund, including against what is left of its payment, then records it. */
   async recordRefund(raw: unknown): Promise<RefundEvent> {
-    const checked = validateRefund(raw, this.now());
+    const checked = validateEvent('refund', raw, this.now());
     if (!checked.ok) throw new InvalidEventError(checked.errors);
     const refund = checked.value;
     const handle = this.client.workflow.getHandle(workflowIdFor(refund.userId));
@@ -126,9 +128,9 @@ export class CashbackClient {
 
   /** Retries a failed payout under its original idempotency key; resolves once the credit succeeded or failed again. */
   async retryPayout(userId: string, quarter: string): Promise<RetryPayoutResult> {
-    if (!isQuarterKey(quarter)) throw new OperatorRequestRejected(`quarter must look like 2027-Q1, got "${quarter}"`);
+    const key = parseQuarterKey(quarter);
     try {
-      return await this.client.workflow.getHandle(workflowIdFor(userId)).executeUpdate(retryPayoutUpdate, { args: [quarter] });
+      return await this.client.workflow.getHandle(workflowIdFor(userId)).executeUpdate(retryPayoutUpdate, { args: [key] });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new UnknownUserError(userId);
       if (error instanceof WorkflowUpdateFailedError) throw new OperatorRequestRejected(error.cause?.message ?? error.message);

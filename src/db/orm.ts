@@ -2,11 +2,11 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { LedgerEntry } from './entities/ledger-entry.ts';
-import { QuarterStatement } from './entities/quarter-statement.ts';
+import { QuarterStatementRecord } from './entities/quarter-statement-record.ts';
 import { SeqrAccount } from './entities/seqr-account.ts';
 import { InitialSchema } from './migrations/initial-schema.ts';
 
-export const entities = [SeqrAccount, LedgerEntry, QuarterStatement];
+export const entities = [SeqrAccount, LedgerEntry, QuarterStatementRecord];
 
 export async function openOrm(databaseUrl: string, options: { poolMax?: number } = {}): Promise<MikroORM> {
   return MikroORM.init({

@@ -13,14 +13,22 @@ export function isValidTimeZone(zone: string): boolean {
   return DateTime.now().setZone(zone).isValid;
 }
 
-export function parseQuarter(quarter: string): { year: number; q: number } {
-  const match = QUARTER_PATTERN.exec(quarter);
-  if (!match) throw new RangeError(`quarter must look like 2027-Q1, got "${quarter}"`);
-  return { year: Number(match[1]), q: Number(match[2]) };
+/** A quarter key that is not of the form 2027-Q1: bad input wherever it comes from (operator, client, update). */
+export class InvalidQuarterError extends RangeError {
+  override name = 'InvalidQuarterError';
 }
 
-export function isQuarterKey(value: string): boolean {
-  return QUARTER_PATTERN.test(value);
+/** The one check of a quarter key: returns it typed, or throws InvalidQuarterError. */
+export function parseQuarterKey(value: unknown): QuarterKey {
+  if (typeof value !== 'string' || !QUARTER_PATTERN.test(value)) {
+    throw new InvalidQuarterError(`quarter must look like 2027-Q1, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function quarterParts(quarter: QuarterKey): { year: number; q: number } {
+  const match = QUARTER_PATTERN.exec(parseQuarterKey(quarter))!;
+  return { year: Number(match[1]), q: Number(match[2]) };
 }
 
 function parseMonth(month: MonthKey): { year: number; m: number } {
@@ -48,13 +56,13 @@ export function quarterOfInstant(epochMs: number, zone: string): QuarterKey {
 }
 
 export function monthsOfQuarter(quarter: QuarterKey): MonthKey[] {
-  const { year, q } = parseQuarter(quarter);
+  const { year, q } = quarterParts(quarter);
   return [1, 2, 3].map((i) => `${year}-${String((q - 1) * 3 + i).padStart(2, '0')}`);
 }
 
 /** Quarters ordered in time: positive when a is later than b. */
 export function quarterIndex(quarter: QuarterKey): number {
-  const { year, q } = parseQuarter(quarter);
+  const { year, q } = quarterParts(quarter);
   return year * 4 + (q - 1);
 }
 
@@ -65,7 +73,7 @@ export function addQuarters(quarter: QuarterKey, count: number): QuarterKey {
 
 /** 00:00 local time on the first day of the next quarter. */
 export function quarterEnd(quarter: QuarterKey, zone: string): number {
-  const { year, q } = parseQuarter(quarter);
+  const { year, q } = quarterParts(quarter);
   return DateTime.fromObject({ year, month: (q - 1) * 3 + 1, day: 1 }, { zone }).plus({ months: 3 }).toMillis();
 }
 

@@ -51,6 +51,8 @@ export const refundSchema = z.object({
 export type PaymentEvent = z.infer<typeof paymentSchema>;
 export type RefundEvent = z.infer<typeof refundSchema>;
 export type CashbackEvent = ({ type: 'payment' } & PaymentEvent) | ({ type: 'refund' } & RefundEvent);
+export type EventType = CashbackEvent['type'];
+export const eventTypes: readonly EventType[] = ['payment', 'refund'];
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -73,12 +75,12 @@ function validate<T>(schema: z.ZodType<T>, raw: unknown, nowMs: number): Validat
   return { ok: true, value: parsed.data };
 }
 
-export function validatePayment(raw: unknown, nowMs: number): Validation<PaymentEvent> {
-  return validate(paymentSchema, raw, nowMs);
-}
-
-export function validateRefund(raw: unknown, nowMs: number): Validation<RefundEvent> {
-  return validate(refundSchema, raw, nowMs);
+/** The one place that picks the schema for an event type: the client, the workflow and the simulator all call it. */
+export function validateEvent(type: 'payment', raw: unknown, nowMs: number): Validation<PaymentEvent>;
+export function validateEvent(type: 'refund', raw: unknown, nowMs: number): Validation<RefundEvent>;
+export function validateEvent(type: EventType, raw: unknown, nowMs: number): Validation<PaymentEvent | RefundEvent>;
+export function validateEvent(type: EventType, raw: unknown, nowMs: number): Validation<PaymentEvent | RefundEvent> {
+  return type === 'payment' ? validate(paymentSchema, raw, nowMs) : validate(refundSchema, raw, nowMs);
 }
 
 /** A best-effort id of a raw (possibly malformed) event, for reporting its rejection. */

@@ -4,7 +4,7 @@ import { addQuarters, firstOpenQuarter, monthOfInstant, payoutInstant, quarterIn
 import { DEFAULT_PROGRAM, LIMITS, type ProgramConfig } from './config.ts';
 import { isEligible, type PaymentEvent, type RefundEvent } from './events.ts';
 import type { Cents, Hundredths } from './money.ts';
-import type { QuarterStatement } from './statement.ts';
+import type { QuarterStatement } from './statement-types.ts';
 import { monthCashback } from './tiers.ts';
 
 /** [amountCents, refundedCents, eligible (1) or not (0)]: a tuple, so a heavy user's state stays small. */

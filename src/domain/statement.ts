@@ -1,50 +1,10 @@
 // Closing a quarter: per-month lines, adjustments for late events, carry-forward, the minimum, and rounding once.
 import { addQuarters, monthsOfQuarter, payoutInstant, quarterIndex, quarterOfMonth, type MonthKey, type QuarterKey } from './calendar.ts';
-import { LIMITS, type MinimumPolicy } from './config.ts';
+import { LIMITS } from './config.ts';
 import { roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
 import { monthTally, type CashbackState } from './state.ts';
+import type { Adjustment, QuarterStatement, StatementLine, StatementOutcome } from './statement-types.ts';
 import { tierFor } from './tiers.ts';
-
-export interface StatementLine {
-  month: MonthKey;
-  eligiblePayments: number;
-  netSpendCents: Cents;
-  tier: number;
-  ratePercent: number;
-  cashback: Hundredths;
-}
-
-/** A month of an earlier, already closed quarter, recomputed because events landed in it after it was settled. */
-export interface Adjustment {
-  month: MonthKey;
-  eligiblePayments: number;
-  netSpendCents: Cents;
-  tier: number;
-  previously: Hundredths;
-  now: Hundredths;
-  delta: Hundredths;
-}
-
-export type StatementOutcome = 'payable' | 'below_minimum' | 'nothing_due';
-
-export interface QuarterStatement {
-  userId: string;
-  quarter: QuarterKey;
-  closedAt: string;
-  lines: StatementLine[];
-  adjustments: Adjustment[];
-  carriedIn: Hundredths;
-  /** Lines + adjustments + carried in, exact. */
-  total: Hundredths;
-  /** Total rounded half up to cents. */
-  roundedCents: Cents;
-  /** What is credited: the rounded total when it reaches the minimum, else 0. */
-  payableCents: Cents;
-  carriedOut: Hundredths;
-  forfeited: Hundredths;
-  minimumPolicy: MinimumPolicy;
-  outcome: StatementOutcome;
-}
 
 function line(state: CashbackState, month: MonthKey): StatementLine {
   const tally = monthTally(state, month);

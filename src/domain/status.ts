@@ -1,7 +1,7 @@
 // What a user's state means right now: the `status` query's answer and the workflow's one-line summary.
 import { isoInZone, monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
 import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
-import type { QuarterStatement } from './statement.ts';
+import type { QuarterStatement } from './statement-types.ts';
 import { monthTally, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
 import { paymentsToNextTier, tierFor } from './tiers.ts';
 

@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { EventType } from '../domain/apply-event.ts';
+import type { EventType } from '../domain/events.ts';
 
 export interface FileEvent {
   line: number;

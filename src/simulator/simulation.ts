@@ -1,10 +1,12 @@
 // The rules offline: the same domain functions the workflow runs, over a file of events, without any server.
 // Time is the events' own: each user's clock is the latest occurredAt seen, and quarters close as it passes their payout.
-import { applyRawEvent, type EventType } from '../domain/apply-event.ts';
+import { applyRawEvent } from '../domain/apply-event.ts';
+import type { EventType } from '../domain/events.ts';
 import { quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
 import type { ProgramConfig } from '../domain/config.ts';
 import { initialState, type CashbackState } from '../domain/state.ts';
-import { closeQuarter, type QuarterStatement } from '../domain/statement.ts';
+import { closeQuarter } from '../domain/statement.ts';
+import type { QuarterStatement } from '../domain/statement-types.ts';
 
 export interface LineProblem {
   line: number;

@@ -2,7 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { QuarterKey } from '../domain/calendar.ts';
 import type { ProgramConfig } from '../domain/config.ts';
-import type { EventType } from '../domain/apply-event.ts';
+import type { EventType } from '../domain/events.ts';
 import type { CashbackState } from '../domain/state.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 
@@ -19,6 +19,12 @@ export const refundSignal = defineSignal<[unknown]>('refund');
 export const statusQuery = defineQuery<CashbackStatus>('status');
 /** Cents left of a payment (undefined if unknown): the client checks a refund against it before sending. */
 export const paymentRemainingQuery = defineQuery<number | undefined, [string]>('paymentRemaining');
+
+/**
+ * The activity failure type of a closed or blocked Seqr Account: permanent, so the workflow does not retry it and waits
+ * for an operator. The activities throw it, the workflow lists it as non-retryable.
+ */
+export const ACCOUNT_UNAVAILABLE = 'AccountUnavailable';
 
 export interface RetryPayoutResult {
   quarter: QuarterKey;

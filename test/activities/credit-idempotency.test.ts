@@ -7,14 +7,14 @@ import { createPayoutActivities } from '../../src/activities/payout-activities.t
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
 import { openOrm } from '../../src/db/orm.ts';
-import type { QuarterStatement as Statement } from '../../src/domain/statement.ts';
+import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 
 let orm: MikroORM;
 beforeAll(async () => { orm = await openOrm(inject('databaseUrl')); });
 afterAll(async () => { await orm.close(); });
 
 // Runs the real activity function inside an activity context (for its logger), outside any worker.
-function statementFor(userId: string): Statement {
+function statementFor(userId: string): QuarterStatement {
   return { userId, quarter: '2027-Q1', closedAt: new Date().toISOString(), lines: [], adjustments: [], carriedIn: 0, total: 25_000,
     roundedCents: 250, payableCents: 250, carriedOut: 0, forfeited: 0, minimumPolicy: 'carry-forward', outcome: 'payable' };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  addQuarters, firstOpenQuarter, monthOfInstant, monthsOfQuarter, parseQuarter, payoutInstant, quarterEnd, quarterOfInstant,
+  addQuarters, firstOpenQuarter, monthOfInstant, monthsOfQuarter, parseQuarterKey, payoutInstant, quarterEnd, quarterOfInstant,
 } from '../../src/domain/calendar.ts';
 
 const zone = 'Europe/Stockholm';
@@ -40,7 +40,7 @@ describe('program calendar (Europe/Stockholm)', () => {
     expect(addQuarters('2027-Q4', 1)).toBe('2028-Q1');
     expect(addQuarters('2027-Q1', -1)).toBe('2026-Q4');
     expect(monthsOfQuarter('2027-Q4')).toEqual(['2027-10', '2027-11', '2027-12']);
-    expect(() => parseQuarter('2027-Q5')).toThrow(/2027-Q1/);
+    expect(() => parseQuarterKey('2027-Q5')).toThrow(/2027-Q1/);
   });
 
   it('property: every instant lies inside its quarter, between the previous quarter end and its own', () => {

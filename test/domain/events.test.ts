@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEligible, paymentKinds, validatePayment, validateRefund } from '../../src/domain/events.ts';
+import { isEligible, paymentKinds, validateEvent } from '../../src/domain/events.ts';
 
 const now = Date.parse('2027-01-15T12:00:00Z');
 const good = {
@@ -10,8 +10,8 @@ const goodRefund = { refundId: 'r-1', paymentId: 'p-1', userId: 'u-1', amount: {
 
 describe('event validation', () => {
   it('accepts a well-formed payment and refund', () => {
-    expect(validatePayment(good, now)).toEqual({ ok: true, value: good });
-    expect(validateRefund(goodRefund, now)).toEqual({ ok: true, value: goodRefund });
+    expect(validateEvent('payment', good, now)).toEqual({ ok: true, value: good });
+    expect(validateEvent('refund', goodRefund, now)).toEqual({ ok: true, value: goodRefund });
   });
 
   it.each([
@@ -32,15 +32,15 @@ describe('event validation', () => {
     ['a payload far too large', { ...good, paymentId: 'x'.repeat(5000) }, /bytes; at most 2048/],
     ['not an object', 'payment', /expected object|Invalid input/],
   ])('rejects %s with a specific message', (_name, event, message) => {
-    const result = validatePayment(event, now);
+    const result = validateEvent('payment', event, now);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('; ')).toMatch(message);
   });
 
   it('rejects a refund without a refundId or with a bad amount', () => {
-    const missing = validateRefund({ ...goodRefund, refundId: undefined }, now);
+    const missing = validateEvent('refund', { ...goodRefund, refundId: undefined }, now);
     expect(missing.ok || missing.errors.join()).toMatch(/refundId is required/);
-    const negative = validateRefund({ ...goodRefund, amount: { cents: -1, currency: 'EUR' } }, now);
+    const negative = validateEvent('refund', { ...goodRefund, amount: { cents: -1, currency: 'EUR' } }, now);
     expect(negative.ok || negative.errors.join()).toMatch(/must be positive/);
   });
 

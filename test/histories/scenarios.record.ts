@@ -1,5 +1,5 @@
 // Records the histories of real runs (time-skipping server, real worker, PostgreSQL) as JSON for the replay test.
-// Run after a deliberate change of workflow logic: `npm run record-histories`, then commit the new files next to the old ones.
+// Run after a deliberate change of workflow logic (`npm run record-histories`) and commit the re-recorded files.
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { writeFile } from 'node:fs/promises';
@@ -7,12 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { eventually, payment, refund, splitCents, withHarness, type Harness } from '../support/harness.ts';
 
-const version = process.env.HISTORY_VERSION ?? 'v1';
-
 async function save(h: Harness, name: string, userId: string, runIds: string[]): Promise<void> {
   for (const [i, runId] of runIds.entries()) {
     const history = await h.env.client.workflow.getHandle(workflowIdFor(userId), runId).fetchHistory();
-    const file = new URL(`./${version}-${name}-run${i + 1}.json`, import.meta.url);
+    const file = new URL(`./${name}-run${i + 1}.json`, import.meta.url);
     await writeFile(file, historyToJSON(history));
   }
 }
@@ -39,7 +37,7 @@ describe('record histories', () => {
       await h.cashback.recordPayment(payment(user, 5_000, '2027-03-20T12:00:00+01:00', 'p2p'));
       await h.advanceTo('2027-04-05T00:00:00+02:00');
       await eventually(async () => ((await h.ledger(user)).length ? true : undefined), 'the Q1 credit');
-      // The first event after a payout starts the next run (before the lean-quarter-close patch, the payout itself did).
+      // The first event after a payout starts the next run.
       await h.cashback.recordRefund(refund(user, first.paymentId, 5_000, '2027-04-05T00:00:00+02:00'));
       const run2 = await eventually(async () => { const id = await runIdOf(handle); return id !== run1 ? id : undefined; }, 'the second run');
       await h.cashback.getStatus(user);

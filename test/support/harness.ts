@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../../src/domain/config.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
-import { QuarterStatement } from '../../src/db/entities/quarter-statement.ts';
+import { QuarterStatementRecord } from '../../src/db/entities/quarter-statement-record.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { startTimeSkippingServer } from '../../src/infra/temporal-servers.ts';
 import { createCashbackWorker } from '../../src/worker/create-worker.ts';
@@ -50,7 +50,7 @@ export async function withHarness(run: (h: Harness) => Promise<void>, program: P
       return entries.map((e) => ({ idempotencyKey: e.idempotencyKey, quarter: e.quarter, amountCents: e.amountCents }));
     },
     async statement(userId, quarter) {
-      const row = await orm.em.fork().findOne(QuarterStatement, { userId, quarter });
+      const row = await orm.em.fork().findOne(QuarterStatementRecord, { userId, quarter });
       return row ? { payoutStatus: row.payoutStatus, paidCents: row.paidCents, statement: row.statement } : null;
     },
     async setAccountStatus(userId, status) {

@@ -5,6 +5,7 @@ import { payoutInstant } from '../../domain/calendar.ts';
 import { formatEuros, splitCents } from '../../domain/money.ts';
 import { payoutIdempotencyKey } from '../../domain/statement.ts';
 import { LedgerEntry } from '../../db/entities/ledger-entry.ts';
+import { workflowIdFor } from '../../workflows/definitions.ts';
 import type { CliContext } from '../context.ts';
 import { printJson } from '../output.ts';
 import { statementCommand } from './statements.ts';
@@ -35,5 +36,5 @@ export async function demoCommand(ctx: CliContext, options: { json?: boolean; ti
   }
   if (options.json) return printJson({ userId, quarter, creditedCents: entry.amountCents, ledgerEntryId: entry.id });
   await statementCommand(ctx, userId, quarter, {});
-  process.stdout.write(`credited ${formatEuros(entry.amountCents)} to the Seqr Account of ${userId} (ledger entry ${entry.id}); see workflow cashback-${userId} in the Temporal UI\n`);
+  process.stdout.write(`credited ${formatEuros(entry.amountCents)} to the Seqr Account of ${userId} (ledger entry ${entry.id}); see workflow ${workflowIdFor(userId)} in the Temporal UI\n`);
 }

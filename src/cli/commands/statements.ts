@@ -1,21 +1,17 @@
 // `statement <userId> <quarter>` and `payouts --quarter <q> [--status s]`: what PostgreSQL holds for operators.
-import { isQuarterKey } from '../../domain/calendar.ts';
+import { parseQuarterKey } from '../../domain/calendar.ts';
 import { formatEuros, formatHundredths } from '../../domain/money.ts';
-import type { QuarterStatement as Statement } from '../../domain/statement.ts';
-import { payoutStatuses, QuarterStatement } from '../../db/entities/quarter-statement.ts';
+import type { QuarterStatement } from '../../domain/statement-types.ts';
+import { payoutStatuses, QuarterStatementRecord } from '../../db/entities/quarter-statement-record.ts';
 import type { CliContext } from '../context.ts';
 import { colourStatus, printJson, printPairs, printTable, UsageError } from '../output.ts';
 
-function checkQuarter(quarter: string): void {
-  if (!isQuarterKey(quarter)) throw new UsageError(`quarter must look like 2027-Q1, got "${quarter}"`);
-}
-
 export async function statementCommand(ctx: CliContext, userId: string, quarter: string, options: { json?: boolean }): Promise<void> {
-  checkQuarter(quarter);
-  const row = await (await ctx.database()).em.fork().findOne(QuarterStatement, { userId, quarter });
+  parseQuarterKey(quarter);
+  const row = await (await ctx.database()).em.fork().findOne(QuarterStatementRecord, { userId, quarter });
   if (!row) throw new UsageError(`no statement for user ${userId} in ${quarter} (not closed yet, or unknown user)`);
   if (options.json) return printJson({ payoutStatus: row.payoutStatus, paidCents: row.paidCents, ledgerEntryId: row.ledgerEntryId, failureReason: row.failureReason, statement: row.statement });
-  const s = row.statement as unknown as Statement;
+  const s = row.statement;
   printTable(['month', 'eligible payments', 'net spend', 'tier', 'cashback (exact)'],
     s.lines.map((l) => [l.month, l.eligiblePayments, formatEuros(l.netSpendCents), `${l.tier} (${l.ratePercent} %)`, formatHundredths(l.cashback)]));
   if (s.adjustments.length) {
@@ -33,15 +29,15 @@ export async function statementCommand(ctx: CliContext, userId: string, quarter:
 }
 
 export async function payoutsCommand(ctx: CliContext, options: { quarter: string; status?: string; json?: boolean }): Promise<void> {
-  checkQuarter(options.quarter);
+  parseQuarterKey(options.quarter);
   if (options.status && !(payoutStatuses as readonly string[]).includes(options.status)) {
     throw new UsageError(`--status must be one of ${payoutStatuses.join(', ')}`);
   }
-  const rows = await (await ctx.database()).em.fork().find(QuarterStatement,
+  const rows = await (await ctx.database()).em.fork().find(QuarterStatementRecord,
     { quarter: options.quarter, ...(options.status ? { payoutStatus: options.status as (typeof payoutStatuses)[number] } : {}) },
     { orderBy: { userId: 'asc' } });
   const payouts = rows.map((r) => ({ userId: r.userId, quarter: r.quarter, payoutStatus: r.payoutStatus, paidCents: r.paidCents,
-    payableCents: (r.statement as unknown as Statement).payableCents, ledgerEntryId: r.ledgerEntryId, failureReason: r.failureReason }));
+    payableCents: r.statement.payableCents, ledgerEntryId: r.ledgerEntryId, failureReason: r.failureReason }));
   if (options.json) return printJson(payouts);
   if (!payouts.length) return void process.stdout.write(`no payouts for ${options.quarter}${options.status ? ` with status ${options.status}` : ''}\n`);
   printTable(['user', 'status', 'due', 'paid', 'ledger entry', 'reason'],

@@ -1,5 +1,6 @@
 // One money movement on a Seqr Account. The unique idempotency key makes a retried credit a no-op.
 import { defineEntity, p } from '@mikro-orm/core';
+import { createdAt } from './timestamps.ts';
 
 export const LedgerEntry = defineEntity({
   name: 'LedgerEntry',
@@ -11,6 +12,6 @@ export const LedgerEntry = defineEntity({
     quarter: p.string(),
     amountCents: p.bigint('number'),
     description: p.string(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });

@@ -1,5 +1,6 @@
 // A user's Seqr Account (prepaid). Cashback is credited here; a closed or blocked account cannot receive credits.
 import { defineEntity, p } from '@mikro-orm/core';
+import { timestamps } from './timestamps.ts';
 
 export const accountStatuses = ['open', 'closed', 'blocked'] as const;
 export type AccountStatus = (typeof accountStatuses)[number];
@@ -12,7 +13,6 @@ export const SeqrAccount = defineEntity({
     status: p.enum(accountStatuses).default('open'),
     // bigint columns come back as strings from pg; 'number' mapping is safe below 2^53 cents.
     balanceCents: p.bigint('number').default(0),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });

@@ -1,11 +1,13 @@
 // The persisted statement of one user's closed quarter, with its payout status and ledger reference.
 import { defineEntity, p } from '@mikro-orm/core';
+import type { QuarterStatement } from '../../domain/statement-types.ts';
+import { timestamps } from './timestamps.ts';
 
 export const payoutStatuses = ['pending', 'paid', 'below_minimum', 'failed', 'nothing_due'] as const;
 export type PayoutStatusValue = (typeof payoutStatuses)[number];
 
-export const QuarterStatement = defineEntity({
-  name: 'QuarterStatement',
+export const QuarterStatementRecord = defineEntity({
+  name: 'QuarterStatementRecord',
   tableName: 'quarter_statement',
   properties: {
     userId: p.string().primary(),
@@ -15,8 +17,7 @@ export const QuarterStatement = defineEntity({
     ledgerEntryId: p.bigint('number').nullable(),
     failureReason: p.text().nullable(),
     /** The whole statement as the domain computed it (months, adjustments, carry-forward). */
-    statement: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    statement: p.json<QuarterStatement>(),
+    ...timestamps(),
   },
 });

@@ -1,0 +1,45 @@
+// What a closed quarter's statement holds: the state carries recent ones, the statement module builds them.
+import type { MonthKey, QuarterKey } from './calendar.ts';
+import type { MinimumPolicy } from './config.ts';
+import type { Cents, Hundredths } from './money.ts';
+
+export interface StatementLine {
+  month: MonthKey;
+  eligiblePayments: number;
+  netSpendCents: Cents;
+  tier: number;
+  ratePercent: number;
+  cashback: Hundredths;
+}
+
+/** A month of an earlier, already closed quarter, recomputed because events landed in it after it was settled. */
+export interface Adjustment {
+  month: MonthKey;
+  eligiblePayments: number;
+  netSpendCents: Cents;
+  tier: number;
+  previously: Hundredths;
+  now: Hundredths;
+  delta: Hundredths;
+}
+
+export type StatementOutcome = 'payable' | 'below_minimum' | 'nothing_due';
+
+export interface QuarterStatement {
+  userId: string;
+  quarter: QuarterKey;
+  closedAt: string;
+  lines: StatementLine[];
+  adjustments: Adjustment[];
+  carriedIn: Hundredths;
+  /** Lines + adjustments + carried in, exact. */
+  total: Hundredths;
+  /** Total rounded half up to cents. */
+  roundedCents: Cents;
+  /** What is credited: the rounded total when it reaches the minimum, else 0. */
+  payableCents: Cents;
+  carriedOut: Hundredths;
+  forfeited: Hundredths;
+  minimumPolicy: MinimumPolicy;
+  outcome: StatementOutcome;
+}

@@ -1,0 +1,192 @@
+// One run of a user's cashback workflow: the state it carries, the events and retries queued for it, and its steps.
+// Deterministic: all rules come from src/domain; time is workflow time; I/O happens only in activities.
+import {
+  type ActivityOptions, ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, log,
+  proxyActivities, setCurrentDetails, sleep, workflowInfo,
+} from '@temporalio/workflow';
+import type { CreditResult, PayoutActivities } from '../activities/payout-activities.ts';
+import { applyRawEvent } from '../domain/apply-event.ts';
+import { parseQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
+import { DEFAULT_PROGRAM } from '../domain/config.ts';
+import { describeRawEvent, type EventType } from '../domain/events.ts';
+import { formatEuros } from '../domain/money.ts';
+import { initialState, pruneOutsideWindow, reject, type CashbackState, type Outcome, type UnpaidPayout } from '../domain/state.ts';
+import type { QuarterStatement } from '../domain/statement-types.ts';
+import { closeQuarter } from '../domain/statement.ts';
+import { statusOf, summaryLine } from '../domain/status.ts';
+import {
+  ACCOUNT_UNAVAILABLE, type CashbackWorkflowInput, type PendingEvent, type RetryPayoutResult,
+} from './definitions.ts';
+import type { cashbackWorkflow } from './cashback-workflow.ts';
+import { SearchAttributePublisher } from './search-attributes.ts';
+
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+// Transient failures (database down, worker crash) are retried without limit: a payout must complete, not give up.
+// Each is one short transaction: 10 s bounds how long a crashed worker's attempt blocks the retry.
+const storeOptions: ActivityOptions = { startToCloseTimeout: '10 seconds', retry };
+const creditOptions: ActivityOptions = { ...storeOptions, retry: { ...retry, nonRetryableErrorTypes: [ACCOUNT_UNAVAILABLE] } };
+const { saveStatement, creditSeqrAccount, settleQuarter } = proxyActivities<PayoutActivities>(storeOptions);
+
+/** Roll over well before the server's hard limits (10,000 signals per run; it suggests continue-as-new near 4,096 events). */
+const HISTORY_ROLLOVER = 3_000;
+
+export class CashbackRun {
+  readonly state: CashbackState;
+  private readonly pending: PendingEvent[];
+  private readonly retryRequests: QuarterKey[] = [];
+  private readonly retryResults = new Map<QuarterKey, RetryPayoutResult>();
+  /** The quarter this run was started to close: once it has closed, the run's work is done. */
+  private readonly firstQuarter: QuarterKey;
+  /** The payout quarter whose timer is running: one timer per instant, not one per wake-up. */
+  private timerFor?: QuarterKey;
+  private readonly searchAttributes: SearchAttributePublisher;
+
+  constructor(input: CashbackWorkflowInput) {
+    const program = input.program ?? DEFAULT_PROGRAM;
+    this.state = input.state ?? initialState(input.userId, Date.now(), program, input.history?.fromQuarter);
+    this.pending = [...(input.state ? [] : (input.history?.events ?? [])), ...(input.pending ?? [])];
+    this.firstQuarter = this.state.nextPayout.quarter;
+    this.searchAttributes = new SearchAttributePublisher(workflowInfo().typedSearchAttributes);
+  }
+
+  /** Signal handlers only enqueue: they never throw on bad input, and events apply in arrival order. */
+  enqueue(type: EventType, raw: unknown): void {
+    this.pending.push({ type, raw, receivedAt: Date.now() });
+  }
+
+  /** The update's validator: refuses, before anything is recorded, a retry of a payout that has not failed. */
+  validateRetry(quarter: unknown): void {
+    const key = parseQuarterKey(quarter);
+    const payout = this.state.unpaid[key];
+    if (!payout) throw new Error(`no unpaid payout for ${this.state.userId} in ${key}`);
+    if (this.retryRequests.includes(key)) throw new Error(`a retry of the ${key} payout is already under way`);
+    if (payout.status !== 'failed') throw new Error(`the ${key} payout is ${payout.status}, not failed: nothing to retry`);
+  }
+
+  /** Queues an operator's retry; resolves with its result once the main loop has served it. */
+  async requestRetry(quarter: QuarterKey): Promise<RetryPayoutResult> {
+    this.retryRequests.push(quarter);
+    await condition(() => this.retryResults.has(quarter));
+    const result = this.retryResults.get(quarter)!;
+    this.retryResults.delete(quarter);
+    return result;
+  }
+
+  get payoutDue(): boolean {
+    return Date.now() >= this.state.nextPayout.at;
+  }
+
+  /** Something to do: an event, an operator's retry, a payout, or a rollover. */
+  get hasWork(): boolean {
+    return this.pending.length > 0 || this.retryRequests.length > 0 || this.payoutDue || this.historyFull;
+  }
+
+  /**
+   * Time for a new run: the history nears the server's limits, or this run's quarter is paid and the user's next event
+   * (or, for a quiet user, the next payout instant) has come. A run holds about one quarter. A retry is served first.
+   */
+  get rolloverDue(): boolean {
+    const quarterDone = this.state.nextPayout.quarter !== this.firstQuarter;
+    const nextWork = this.pending.length > 0 || this.payoutDue;
+    return this.historyFull || (quarterDone && nextWork && this.retryRequests.length === 0);
+  }
+
+  private get historyFull(): boolean {
+    return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_ROLLOVER;
+  }
+
+  /** Continues as new once update handlers are done; returns instead when a retry arrives meanwhile (the loop serves it). */
+  async rollOver(): Promise<void> {
+    await condition(() => allHandlersFinished() || this.retryRequests.length > 0);
+    if (this.retryRequests.length > 0) return;
+    this.applyEvents();
+    await continueAsNew<typeof cashbackWorkflow>({ userId: this.state.userId, state: this.state, pending: this.pending });
+  }
+
+  /** Applies every queued event; a bad one, or one no rule foresaw, is recorded as rejected, never fails the task. */
+  applyEvents(): void {
+    for (const event of this.pending.splice(0)) {
+      let outcome: Outcome;
+      try {
+        outcome = applyRawEvent(this.state, event.type, event.raw, event.receivedAt);
+      } catch (error) {
+        const reason = `could not be applied: ${error instanceof Error ? error.message : String(error)}`;
+        outcome = reject(this.state, describeRawEvent(event.raw), reason, event.receivedAt);
+      }
+      if (outcome.result === 'rejected') log.warn('event rejected', { userId: this.state.userId, reason: outcome.reason });
+    }
+  }
+
+  /** Closes every quarter whose payout instant has passed, in order, and pays what each owes. */
+  async closeDueQuarters(): Promise<void> {
+    if (!this.payoutDue) return;
+    while (this.payoutDue) {
+      const statement = closeQuarter(this.state, Date.now());
+      if (statement.payableCents > 0) await this.settle(statement);
+      else await saveStatement.executeWithOptions({ ...storeOptions, summary: describeStatement(statement) }, [statement]);
+      this.applyEvents();
+    }
+    pruneOutsideWindow(this.state, Date.now());
+  }
+
+  /** Serves operators' retries of failed payouts, in the order they came. */
+  async serveRetries(): Promise<void> {
+    for (const quarter of this.retryRequests.splice(0)) this.retryResults.set(quarter, await this.retryCredit(quarter));
+  }
+
+  /** Saves a payable quarter's statement and credits it, in one activity (one transaction). */
+  private async settle(statement: QuarterStatement): Promise<void> {
+    const payout: UnpaidPayout = { quarter: statement.quarter, amountCents: statement.payableCents, status: 'pending', attempts: 0 };
+    this.state.unpaid[statement.quarter] = payout;
+    await this.credit(payout, (summary) =>
+      settleQuarter.executeWithOptions({ ...creditOptions, summary: `close ${statement.quarter} and ${summary}` }, [statement]));
+  }
+
+  /** Credits a failed quarter again, under the same idempotency key. */
+  private retryCredit(quarter: QuarterKey): Promise<RetryPayoutResult> {
+    const payout = this.state.unpaid[quarter]!;
+    const request = { userId: this.state.userId, quarter, amountCents: payout.amountCents };
+    return this.credit(payout, (summary) => creditSeqrAccount.executeWithOptions({ ...creditOptions, summary }, [request]));
+  }
+
+  /** Runs one credit attempt of `payout` and records its outcome; `summary` is what operators see in the Temporal UI. */
+  private async credit(payout: UnpaidPayout, attempt: (summary: string) => Promise<CreditResult>): Promise<RetryPayoutResult> {
+    const { quarter, amountCents } = payout;
+    payout.status = 'pending';
+    payout.attempts += 1;
+    try {
+      const { ledgerEntryId } = await attempt(`credit ${formatEuros(amountCents)} cashback for ${quarter} to ${this.state.userId} (attempt ${payout.attempts})`);
+      delete this.state.unpaid[quarter];
+      if (!this.state.lastPaidQuarter || quarterIndex(quarter) > quarterIndex(this.state.lastPaidQuarter)) this.state.lastPaidQuarter = quarter;
+      log.info('payout credited', { userId: this.state.userId, quarter, amountCents, ledgerEntryId });
+      return { quarter, status: 'paid', amountCents, ledgerEntryId };
+    } catch (error) {
+      // Only a permanent failure gets here (transient ones retry forever); the activity recorded it on the statement.
+      const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : error;
+      payout.status = 'failed';
+      payout.failureReason = cause instanceof Error ? cause.message : String(cause);
+      log.warn('payout failed', { userId: this.state.userId, quarter, reason: payout.failureReason });
+      return { quarter, status: 'failed', amountCents, failureReason: payout.failureReason };
+    }
+  }
+
+  /** Starts the timer to the next payout instant, once per instant. */
+  armPayoutTimer(): void {
+    const { quarter, at } = this.state.nextPayout;
+    if (this.timerFor === quarter) return;
+    this.timerFor = quarter;
+    if (at > Date.now()) void sleep(at - Date.now());
+  }
+
+  /** Shows the state to operators: search attributes (only when they change) and the current details. */
+  publish(): void {
+    const status = statusOf(this.state, Date.now());
+    const { currentMonth, payoutStatus, lastPaidQuarter } = status;
+    this.searchAttributes.publish({ tier: currentMonth.tier, payoutStatus, lastPaidQuarter: lastPaidQuarter ?? '' });
+    setCurrentDetails(summaryLine(status));
+  }
+}
+
+function describeStatement(statement: QuarterStatement): string {
+  return `statement ${statement.quarter}: ${statement.outcome}, ${formatEuros(statement.payableCents)} payable`;
+}
