@@ -75,7 +75,7 @@ async function credit(tx: Tx, request: CreditRequest): Promise<CreditResult | Un
   account.balanceCents += request.amountCents;
   await tx.flush();
   await tx.nativeUpdate(QuarterStatementRecord, { userId: request.userId, quarter: request.quarter },
-    { payoutStatus: 'paid', paidCents: request.amountCents, ledgerEntryId: entry.id, failureReason: null });
+    { payoutStatus: 'paid', paidCents: request.amountCents, ledgerEntry: entry.id, failureReason: null });
   return { ledgerEntryId: entry.id, idempotencyKey, alreadyCredited: false };
 }
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { migrate, openOrm } from '../db/orm.ts';
+import { migrateDatabase } from '../db/orm.ts';
 import { LOCAL_PG_PORT, startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres.ts';
 import { MissingToolError, note } from '../infra/steps.ts';
 import { startDevServer } from '../infra/temporal-servers.ts';
@@ -39,9 +39,7 @@ async function main(): Promise<void> {
     cleanups.push(() => pg.stop());
     databaseUrl = pg.url;
   }
-  const orm = await openOrm(databaseUrl);
-  const applied = await migrate(orm);
-  await orm.close();
+  const applied = await migrateDatabase(databaseUrl);
   note(`database ready (${applied.length} migrations applied now)`);
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;

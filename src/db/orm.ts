@@ -1,5 +1,5 @@
-// MikroORM on PostgreSQL: one configuration for the worker, the CLI and the tests.
-import { MikroORM } from '@mikro-orm/postgresql';
+// MikroORM on PostgreSQL: one configuration for the worker, the CLI, the tests and the MikroORM CLI (mikro-orm.config.ts).
+import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { LedgerEntry } from './entities/ledger-entry.ts';
 import { QuarterStatementRecord } from './entities/quarter-statement-record.ts';
@@ -8,19 +8,34 @@ import { InitialSchema } from './migrations/initial-schema.ts';
 
 export const entities = [SeqrAccount, LedgerEntry, QuarterStatementRecord];
 
-export async function openOrm(databaseUrl: string, options: { poolMax?: number } = {}): Promise<MikroORM> {
-  return MikroORM.init({
+export function ormConfig(databaseUrl: string, options: { poolMax?: number } = {}): Options {
+  return defineConfig({
     clientUrl: databaseUrl,
     entities,
     extensions: [Migrator],
+    // Migrations are listed here, not discovered from files: the same list runs from source and from a container.
     migrations: { migrationsList: [InitialSchema], snapshot: false, silent: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
     debug: false,
   });
 }
 
+export function openOrm(databaseUrl: string, options: { poolMax?: number } = {}): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(databaseUrl, options));
+}
+
 /** Applies pending migrations; returns the names applied. */
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.migrator.up();
   return applied.map((migration) => migration.name);
+}
+
+/** Opens the database, applies pending migrations and closes it again; returns the names applied. */
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  const orm = await openOrm(databaseUrl, { poolMax: 1 });
+  try {
+    return await migrate(orm);
+  } finally {
+    await orm.close();
+  }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
-import { migrate, openOrm } from '../../src/db/orm.ts';
+import { migrateDatabase } from '../../src/db/orm.ts';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
 import { startDevServer } from '../../src/infra/temporal-servers.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
@@ -97,9 +97,7 @@ describe('reliability: faults', () => {
     await chmod(dir, 0o755);
     const port = await freePort();
     let database: RunningPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
-    const orm = await openOrm(database.url);
-    await migrate(orm);
-    await orm.close();
+    await migrateDatabase(database.url);
     const taskQueue = `outage-${randomUUID()}`;
     const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: database.url });
     try {

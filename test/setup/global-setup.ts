@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migrate, openOrm } from '../../src/db/orm.ts';
+import { migrateDatabase } from '../../src/db/orm.ts';
 import { testDatabase } from '../../src/infra/postgres.ts';
 import { sharedWorkflowModules, workflowsPath } from '../../src/worker/create-worker.ts';
 
@@ -17,9 +17,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const database = await testDatabase();
-  const orm = await openOrm(database.url);
-  await migrate(orm);
-  await orm.close();
+  await migrateDatabase(database.url);
   const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));
   const bundle = await bundleWorkflowCode({ workflowsPath, preloadModules: sharedWorkflowModules, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
   const workflowBundlePath = join(bundleDir, 'workflows.js');

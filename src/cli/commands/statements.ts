@@ -10,7 +10,7 @@ export async function statementCommand(ctx: CliContext, userId: string, quarter:
   parseQuarterKey(quarter);
   const row = await (await ctx.database()).em.fork().findOne(QuarterStatementRecord, { userId, quarter });
   if (!row) throw new UsageError(`no statement for user ${userId} in ${quarter} (not closed yet, or unknown user)`);
-  if (options.json) return printJson({ payoutStatus: row.payoutStatus, paidCents: row.paidCents, ledgerEntryId: row.ledgerEntryId, failureReason: row.failureReason, statement: row.statement });
+  if (options.json) return printJson({ payoutStatus: row.payoutStatus, paidCents: row.paidCents, ledgerEntryId: row.ledgerEntry?.id, failureReason: row.failureReason, statement: row.statement });
   const s = row.statement;
   printTable(['month', 'eligible payments', 'net spend', 'tier', 'cashback (exact)'],
     s.lines.map((l) => [l.month, l.eligiblePayments, formatEuros(l.netSpendCents), `${l.tier} (${l.ratePercent} %)`, formatHundredths(l.cashback)]));
@@ -24,7 +24,7 @@ export async function statementCommand(ctx: CliContext, userId: string, quarter:
     ['paid', formatEuros(row.paidCents)],
     ['carried out', formatHundredths(s.carriedOut)],
     ...(s.forfeited ? [['forfeited', formatHundredths(s.forfeited)] as [string, string]] : []),
-    ['payout', `${colourStatus(row.payoutStatus)}${row.ledgerEntryId ? `, ledger entry ${row.ledgerEntryId}` : ''}${row.failureReason ? `: ${row.failureReason}` : ''}`],
+    ['payout', `${colourStatus(row.payoutStatus)}${row.ledgerEntry?.id ? `, ledger entry ${row.ledgerEntry?.id}` : ''}${row.failureReason ? `: ${row.failureReason}` : ''}`],
   ]);
 }
 
@@ -37,7 +37,7 @@ export async function payoutsCommand(ctx: CliContext, options: { quarter: string
     { quarter: options.quarter, ...(options.status ? { payoutStatus: options.status as (typeof payoutStatuses)[number] } : {}) },
     { orderBy: { userId: 'asc' } });
   const payouts = rows.map((r) => ({ userId: r.userId, quarter: r.quarter, payoutStatus: r.payoutStatus, paidCents: r.paidCents,
-    payableCents: r.statement.payableCents, ledgerEntryId: r.ledgerEntryId, failureReason: r.failureReason }));
+    payableCents: r.statement.payableCents, ledgerEntryId: r.ledgerEntry?.id, failureReason: r.failureReason }));
   if (options.json) return printJson(payouts);
   if (!payouts.length) return void process.stdout.write(`no payouts for ${options.quarter}${options.status ? ` with status ${options.status}` : ''}\n`);
   printTable(['user', 'status', 'due', 'paid', 'ledger entry', 'reason'],

@@ -7,11 +7,11 @@ export const LedgerEntry = defineEntity({
   tableName: 'ledger_entry',
   properties: {
     id: p.bigint('number').primary().autoincrement(),
-    idempotencyKey: p.string().unique(),
-    userId: p.string().index(),
-    quarter: p.string(),
-    amountCents: p.bigint('number'),
-    description: p.string(),
+    idempotencyKey: p.text().unique('ledger_entry_idempotency_key_key'),
+    userId: p.text().index(),
+    quarter: p.text(),
+    amountCents: p.bigint('number').check('amount_cents > 0'),
+    description: p.text(),
     createdAt: createdAt(),
   },
 });

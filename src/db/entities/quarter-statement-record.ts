@@ -1,6 +1,7 @@
 // The persisted statement of one user's closed quarter, with its payout status and ledger reference.
 import { defineEntity, p } from '@mikro-orm/core';
 import type { QuarterStatement } from '../../domain/statement-types.ts';
+import { LedgerEntry } from './ledger-entry.ts';
 import { timestamps } from './timestamps.ts';
 
 export const payoutStatuses = ['pending', 'paid', 'below_minimum', 'failed', 'nothing_due'] as const;
@@ -9,12 +10,14 @@ export type PayoutStatusValue = (typeof payoutStatuses)[number];
 export const QuarterStatementRecord = defineEntity({
   name: 'QuarterStatementRecord',
   tableName: 'quarter_statement',
+  // Operators list a quarter's payouts by status.
+  indexes: [{ properties: ['quarter', 'payoutStatus'], name: 'quarter_statement_quarter_status_index' }],
   properties: {
-    userId: p.string().primary(),
-    quarter: p.string().primary(),
+    userId: p.text().primary(),
+    quarter: p.text().primary(),
     payoutStatus: p.enum(payoutStatuses),
     paidCents: p.bigint('number'),
-    ledgerEntryId: p.bigint('number').nullable(),
+    ledgerEntry: () => p.manyToOne(LedgerEntry).nullable().foreignKeyName('quarter_statement_ledger_entry_id_fkey').deleteRule('no action').updateRule('no action'),
     failureReason: p.text().nullable(),
     /** The whole statement as the domain computed it (months, adjustments, carry-forward). */
     statement: p.json<QuarterStatement>(),

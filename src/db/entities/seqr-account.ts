@@ -9,10 +9,10 @@ export const SeqrAccount = defineEntity({
   name: 'SeqrAccount',
   tableName: 'seqr_account',
   properties: {
-    userId: p.string().primary(),
+    userId: p.text().primary(),
     status: p.enum(accountStatuses).default('open'),
     // bigint columns come back as strings from pg; 'number' mapping is safe below 2^53 cents.
-    balanceCents: p.bigint('number').default(0),
+    balanceCents: p.bigint('number').defaultRaw('0'),
     ...timestamps(),
   },
 });
