@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { CashbackClient } from '../src/client/cashback-client.ts';
-import type { WorkerProcess } from '../src/infra/worker-process.ts';
+import type { WorkerProcess } from '../test/support/processes.ts';
 
 export interface BenchContext {
   quick: boolean;

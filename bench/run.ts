@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { CashbackClient } from '../src/client/cashback-client.ts';
 import { migrateDatabase } from '../src/db/orm.ts';
-import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
+import { startLocalPostgres } from '../src/infra/postgres.ts';
 import { startDevServer } from '../src/infra/temporal-servers.ts';
-import { startWorkerProcess } from '../src/infra/worker-process.ts';
+import { startWorkerProcess } from '../test/support/processes.ts';
 import { boundedState } from './cases/bounded-state.ts';
 import { ingestion } from './cases/ingestion.ts';
 import { simulator } from './cases/simulator.ts';
@@ -34,7 +34,7 @@ for (const name of selected) if (!(name in cases)) throw new Error(`unknown case
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const started = performance.now();
-const database = await startEmbeddedPostgres();
+const database = await startLocalPostgres();
 await migrateDatabase(database.url);
 const server = await startDevServer();
 const cashbackQueue = 'bench-cashback';
@@ -65,11 +65,8 @@ try {
 } finally {
   await pool.end();
   await connection.close();
-  for (const w of [worker, noopWorker]) {
-    w.child.kill('SIGTERM');
-    await w.exited;
-  }
-  await server.teardown();
+  for (const w of [worker, noopWorker]) await w.stop();
+  await server.stop();
   await database.stop();
 }
 

@@ -3,7 +3,6 @@ import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CashbackClient } from '../client/cashback-client.ts';
 import { programFrom, readEnvironment, type Environment } from '../config/environment.ts';
-import { temporalConnectionSettings } from '../config/temporal-connection.ts';
 import { openOrm } from '../db/orm.ts';
 import { LOCAL_DATABASE_URL } from '../infra/postgres.ts';
 
@@ -19,8 +18,8 @@ export class CliContext {
   }
 
   async cashback(): Promise<CashbackClient> {
-    this.connection ??= await Connection.connect(temporalConnectionSettings(this.env));
-    const client = new Client({ connection: this.connection, namespace: this.env.TEMPORAL_NAMESPACE });
+    this.connection ??= await Connection.connect(this.env.temporal.connectionOptions);
+    const client = new Client({ connection: this.connection, namespace: this.env.temporal.namespace });
     return new CashbackClient(client, this.env.TEMPORAL_TASK_QUEUE, programFrom(this.env));
   }
 

@@ -1,5 +1,6 @@
 // Human output (tables, colours) or --json for scripts; errors as one line and a non-zero exit code.
 import Table from 'cli-table3';
+import { DateTime } from 'luxon';
 import pc from 'picocolors';
 
 export function printJson(value: unknown): void {
@@ -22,6 +23,16 @@ export function colourStatus(status: string): string {
   if (status === 'paid') return pc.green(status);
   if (status === 'pending') return pc.yellow(status);
   return status;
+}
+
+/** A day as a person in the program's time zone reads it: "4 Jan 2027". */
+export function formatDay(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { zone }).toFormat('d LLL yyyy');
+}
+
+/** An instant in the program's time zone: "4 Jan 2027, 00:00". */
+export function formatInstant(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { zone }).toFormat('d LLL yyyy, HH:mm');
 }
 
 /** Bad input from the user: exit code 2. */

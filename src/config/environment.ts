@@ -1,45 +1,86 @@
-// Every setting read from the environment, validated once, with the defaults a local run needs.
+// Every setting read from the environment, validated once, with the defaults a local run needs. The Temporal connection
+// comes from @temporalio/envconfig: its standard variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+// TEMPORAL_TLS_*) and TOML profiles (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), as every Temporal tool reads them.
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM, minimumPolicies, type ProgramConfig } from '../domain/config.ts';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.ts';
 
 const optional = z.string().trim().min(1).optional();
+const port = z.coerce.number().int().min(1).max(65535);
 
 const schema = z.object({
-  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
-  TEMPORAL_API_KEY: optional,
-  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
-  TEMPORAL_TLS_CERT_PATH: optional,
-  TEMPORAL_TLS_KEY_PATH: optional,
-  TEMPORAL_TLS_CA_PATH: optional,
-  TEMPORAL_TLS_SERVER_NAME: optional,
   DATABASE_URL: optional,
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
   PROGRAM_TIME_ZONE: z.string().default(DEFAULT_PROGRAM.timeZone).refine(isValidTimeZone, 'PROGRAM_TIME_ZONE must be an IANA time zone such as Europe/Stockholm'),
   SETTLEMENT_GRACE_DAYS: z.coerce.number().int().min(0).max(28).default(DEFAULT_PROGRAM.settlementGraceDays),
   MINIMUM_POLICY: z.enum(minimumPolicies).default(DEFAULT_PROGRAM.minimumPolicy),
   ADJUSTMENT_WINDOW_QUARTERS: z.coerce.number().int().min(0).max(4).default(DEFAULT_PROGRAM.adjustmentWindowQuarters),
-  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Readable coloured lines, or one JSON object per line; unset: pretty in a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   // Each cached workflow keeps its V8 context (~2 MB): 500 bounds the worker's memory; evicted ones replay on their next task.
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  // `npm start`'s local servers.
+  SEQR_DATA_DIR: optional,
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  PG_PORT: port.default(5433),
 });
 
-export type Environment = z.infer<typeof schema>;
+/** The Temporal variables @temporalio/envconfig reads (TEMPORAL_GRPC_META_<NAME> too), so compose may set them. */
+export const temporalVariables = [
+  'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA', 'TEMPORAL_TLS_CLIENT_KEY_DATA', 'TEMPORAL_TLS_SERVER_CA_CERT_DATA', 'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION',
+];
+
+/** Names this project once read, and the standard names that replaced them: a stale one is an error, not silence. */
+const replacedVariables: Record<string, string> = {
+  TEMPORAL_TLS_CERT_PATH: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  TEMPORAL_TLS_KEY_PATH: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  TEMPORAL_TLS_CA_PATH: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+};
+
+export type Environment = z.infer<typeof schema> & {
+  /** Connection options and namespace for the Temporal client and worker. */
+  temporal: ClientConnectConfig & { namespace: string; address: string };
+  /** Whether a Temporal server was configured (variable or profile); `npm start` otherwise runs its own. */
+  temporalConfigured: boolean;
+};
+
 /** Every variable the engine reads. */
-export const environmentVariables = Object.keys(schema.shape);
+export const environmentVariables = [...Object.keys(schema.shape), ...temporalVariables];
 
 /** Reads and checks the environment; a bad value ends with one line per problem, no stack trace. */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n  ');
-    throw new Error(`invalid configuration:\n  ${problems}`);
+  const problems = Object.entries(replacedVariables)
+    .filter(([old]) => env[old] !== undefined)
+    .map(([old, replacement]) => `${old} is no longer read: set ${replacement} instead`);
+  // An empty variable counts as unset, as in most tools (and `FOO= npm start` is how a shell unsets one for a command).
+  const set = definedOnly(env);
+  const parsed = schema.safeParse(set);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  let temporal: ClientConnectConfig | undefined;
+  try {
+    temporal = loadClientConnectConfig({ overrideEnvVars: set });
+  } catch (error) {
+    problems.push(`Temporal connection: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parsed.data;
+  if (problems.length || !parsed.success || !temporal) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  const address = temporal.connectionOptions.address;
+  return {
+    ...parsed.data,
+    temporal: { ...temporal, namespace: temporal.namespace ?? 'default', address: address ?? 'localhost:7233' },
+    temporalConfigured: Boolean(address),
+  };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
 export function programFrom(env: Environment): ProgramConfig {

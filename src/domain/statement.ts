@@ -1,7 +1,7 @@
 // Closing a quarter: per-month lines, adjustments for late events, carry-forward, the minimum, and rounding once.
 import { addQuarters, monthsOfQuarter, payoutInstant, quarterIndex, quarterOfMonth, type MonthKey, type QuarterKey } from './calendar.ts';
 import { LIMITS } from './config.ts';
-import { roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
+import { roundHalfUpToCents } from './money.ts';
 import { monthTally, type CashbackState } from './state.ts';
 import type { Adjustment, QuarterStatement, StatementLine, StatementOutcome } from './statement-types.ts';
 import { tierFor } from './tiers.ts';

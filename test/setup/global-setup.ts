@@ -1,12 +1,11 @@
 // Once per test run: an isolated PostgreSQL database with the schema migrated, and the workflow bundle built once.
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../src/db/orm.ts';
-import { testDatabase } from '../../src/infra/postgres.ts';
-import { sharedWorkflowModules, workflowsPath } from '../../src/worker/create-worker.ts';
+import { testDatabase } from '../support/database.ts';
+import { bundleWorkflows } from '../../src/worker/create-worker.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,9 +18,9 @@ export default async function setup(project: TestProject) {
   const database = await testDatabase();
   await migrateDatabase(database.url);
   const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));
-  const bundle = await bundleWorkflowCode({ workflowsPath, preloadModules: sharedWorkflowModules, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const code = await bundleWorkflows({ info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} });
   const workflowBundlePath = join(bundleDir, 'workflows.js');
-  await writeFile(workflowBundlePath, bundle.code);
+  await writeFile(workflowBundlePath, code);
   project.provide('databaseUrl', database.url);
   project.provide('workflowBundlePath', workflowBundlePath);
   return async () => {

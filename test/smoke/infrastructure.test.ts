@@ -1,16 +1,15 @@
 // Proves each real component: the time-skipping server, the dev server, PostgreSQL through MikroORM and a migration.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
 import { openOrm } from '../../src/db/orm.ts';
-import { startDevServer, startTimeSkippingServer } from '../../src/infra/temporal-servers.ts';
+import { startTestDevServer, startTimeSkippingServer, type TestServer } from '../support/servers.ts';
 import * as activities from './activities.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
-async function runWorkflow(env: TestWorkflowEnvironment, taskQueue: string, sleepFor: string) {
+async function runWorkflow(env: Pick<TestServer, 'client' | 'nativeConnection'>, taskQueue: string, sleepFor: string) {
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
   return worker.runUntil(
     env.client.workflow.execute('sleepThenGreet', { taskQueue, workflowId: `smoke-${taskQueue}`, args: ['seqr', sleepFor] }),
@@ -32,7 +31,7 @@ describe('infrastructure', () => {
   });
 
   it('dev server: the same workflow runs on the real server (its clock is real, so a short sleep)', async () => {
-    const env = await startDevServer();
+    const env = await startTestDevServer();
     try {
       await expect(runWorkflow(env, 'smoke-dev-server', '1 second')).resolves.toBe('hello seqr');
       const history = await env.client.workflow.getHandle('smoke-smoke-dev-server').fetchHistory();

@@ -1,5 +1,6 @@
 // A real time-skipping Temporal server, the real worker (prebuilt bundle) and the real PostgreSQL, per test.
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { IsolationLevel, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
@@ -8,8 +9,21 @@ import { DEFAULT_PROGRAM, type ProgramConfig } from '../../src/domain/config.ts'
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { QuarterStatementRecord } from '../../src/db/entities/quarter-statement-record.ts';
 import { openOrm } from '../../src/db/orm.ts';
-import { startTimeSkippingServer } from '../../src/infra/temporal-servers.ts';
+import { startTimeSkippingServer } from './servers.ts';
 import { createCashbackWorker } from '../../src/worker/create-worker.ts';
+
+type LedgerLine = { idempotencyKey: string; quarter: string; amountCents: number };
+type StatementRow = { payoutStatus: string; paidCents: number; statement: QuarterStatement };
+
+async function readLedger(em: EntityManager, userId: string): Promise<LedgerLine[]> {
+  const entries = await em.find(LedgerEntry, { userId }, { orderBy: { id: 'asc' } });
+  return entries.map((e) => ({ idempotencyKey: e.idempotencyKey, quarter: e.quarter, amountCents: e.amountCents }));
+}
+
+async function readStatement(em: EntityManager, userId: string, quarter: string): Promise<StatementRow | null> {
+  const row = await em.findOne(QuarterStatementRecord, { userId, quarter });
+  return row ? { payoutStatus: row.payoutStatus, paidCents: row.paidCents, statement: row.statement } : null;
+}
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -20,8 +34,10 @@ export interface Harness {
   newUser(prefix?: string): string;
   /** Moves the server clock forward to `iso` (timers due meanwhile fire). */
   advanceTo(iso: string): Promise<void>;
-  ledger(userId: string): Promise<{ idempotencyKey: string; quarter: string; amountCents: number }[]>;
-  statement(userId: string, quarter: string): Promise<{ payoutStatus: string; paidCents: number; statement: Record<string, any> } | null>;
+  ledger(userId: string): Promise<LedgerLine[]>;
+  statement(userId: string, quarter: string): Promise<StatementRow | null>;
+  /** A user's ledger and a quarter's statement, read in one snapshot (so an assertion can compare them). */
+  books(userId: string, quarter: string): Promise<{ ledger: LedgerLine[]; statement: StatementRow | null }>;
   setAccountStatus(userId: string, status: 'open' | 'closed' | 'blocked'): Promise<void>;
 }
 
@@ -45,14 +61,11 @@ export async function withHarness(run: (h: Harness) => Promise<void>, program: P
       if (target > now) await env.sleep(target - now);
       clockOffset = (await env.currentTimeMs()) - Date.now();
     },
-    async ledger(userId) {
-      const entries = await orm.em.fork().find(LedgerEntry, { userId }, { orderBy: { id: 'asc' } });
-      return entries.map((e) => ({ idempotencyKey: e.idempotencyKey, quarter: e.quarter, amountCents: e.amountCents }));
-    },
-    async statement(userId, quarter) {
-      const row = await orm.em.fork().findOne(QuarterStatementRecord, { userId, quarter });
-      return row ? { payoutStatus: row.payoutStatus, paidCents: row.paidCents, statement: row.statement } : null;
-    },
+    ledger: (userId) => readLedger(orm.em.fork(), userId),
+    statement: (userId, quarter) => readStatement(orm.em.fork(), userId, quarter),
+    books: (userId, quarter) => orm.em.fork().transactional(
+      async (tx) => ({ ledger: await readLedger(tx, userId), statement: await readStatement(tx, userId, quarter) }),
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true }),
     async setAccountStatus(userId, status) {
       await orm.em.fork().getConnection().execute(
         'insert into seqr_account (user_id, status) values (?, ?) on conflict (user_id) do update set status = excluded.status', [userId, status]);

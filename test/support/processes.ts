@@ -1,8 +1,10 @@
 // Runs the project's real entry points as child processes, the way a user does.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startProcess, type StartedProcess } from '../../src/infra/processes.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const workerMain = `${root}src/worker/main.ts`;
 
 export interface CliResult {
   code: number;
@@ -17,25 +19,23 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   });
 }
 
-/** Starts `npm start`'s entry point and resolves once it says it is running. */
-export async function startEngine(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [`${root}src/cli/start.ts`], { env: { ...process.env, ...env }, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`engine did not start in 90 s:\n${output}`)), 90_000);
-    const check = () => {
-      if (output.includes('worker ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`engine exited with ${code}:\n${output}`)));
+/**
+ * Starts `npm start`'s entry point and resolves once its worker is ready. In a process group of its own, like a shell
+ * job: the test sends Ctrl-C to the whole group, as a terminal does.
+ */
+export function startEngine(env: NodeJS.ProcessEnv, args: string[] = []): Promise<StartedProcess> {
+  return startProcess({
+    name: 'npm start', command: process.execPath, args: [`${root}src/infra/start.ts`, ...args], cwd: root,
+    env: { ...process.env, ...env }, ready: 'worker ready', timeoutMs: 90_000, detached: true,
   });
-  return { child, output: () => output };
 }
 
-export { startWorkerProcess, type WorkerProcess } from '../../src/infra/worker-process.ts';
+export type WorkerProcess = StartedProcess;
+
+/** Starts the real worker process (`npm run worker`, or another worker script) and resolves once it polls. */
+export function startWorkerProcess(env: NodeJS.ProcessEnv, script = workerMain): Promise<WorkerProcess> {
+  return startProcess({
+    name: 'worker', command: process.execPath, args: [script], env: { ...process.env, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', ...env },
+    ready: 'worker ready',
+  });
+}

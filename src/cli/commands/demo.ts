@@ -29,10 +29,12 @@ export async function demoCommand(ctx: CliContext, options: { json?: boolean; ti
 
   const em = (await ctx.database()).em;
   const deadline = Date.now() + Number(options.timeout) * 1000;
-  let entry: { id: number; amountCents: number } | null = null;
-  while (!(entry = await em.fork().findOne(LedgerEntry, { idempotencyKey: payoutIdempotencyKey(userId, quarter) }))) {
+  const credited = () => em.fork().findOne(LedgerEntry, { idempotencyKey: payoutIdempotencyKey(userId, quarter) });
+  let entry = await credited();
+  while (!entry) {
     if (Date.now() > deadline) throw new Error(`no credit after ${options.timeout} s: is the worker running (npm start)?`);
     await new Promise((resolve) => setTimeout(resolve, 250));
+    entry = await credited();
   }
   if (options.json) return printJson({ userId, quarter, creditedCents: entry.amountCents, ledgerEntryId: entry.id });
   await statementCommand(ctx, userId, quarter, {});

@@ -1,7 +1,6 @@
 // `statement <userId> <quarter>` and `payouts --quarter <q> [--status s]`: what PostgreSQL holds for operators.
 import { parseQuarterKey } from '../../domain/calendar.ts';
 import { formatEuros, formatHundredths } from '../../domain/money.ts';
-import type { QuarterStatement } from '../../domain/statement-types.ts';
 import { payoutStatuses, QuarterStatementRecord } from '../../db/entities/quarter-statement-record.ts';
 import type { CliContext } from '../context.ts';
 import { colourStatus, printJson, printPairs, printTable, UsageError } from '../output.ts';

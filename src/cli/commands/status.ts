@@ -1,17 +1,18 @@
 // `status <userId>`: the user's month, tier, open quarter estimate, payouts and counters, from the workflow.
 import { formatEuros, formatHundredths } from '../../domain/money.ts';
 import type { CliContext } from '../context.ts';
-import { colourStatus, printJson, printPairs, printTable } from '../output.ts';
+import { colourStatus, formatDay, formatInstant, printJson, printPairs, printTable } from '../output.ts';
 
 export async function statusCommand(ctx: CliContext, userId: string, options: { json?: boolean }): Promise<void> {
   const status = await (await ctx.cashback()).getStatus(userId);
   if (options.json) return printJson(status);
   const m = status.currentMonth;
+  const zone = ctx.env.PROGRAM_TIME_ZONE;
   printPairs([
     ['user', status.userId],
     ['month', `${m.month}: ${m.eligiblePayments} eligible payments, ${formatEuros(m.netSpendCents)} net spend`],
     ['tier', `${m.tier} (${m.ratePercent} %)${m.paymentsToNextTier === undefined ? ', top tier' : `, ${m.paymentsToNextTier} more payments for the next`}`],
-    ['open quarter', `${status.openQuarter.quarter}: about ${formatEuros(status.openQuarter.estimatedCents)}, paid after ${status.openQuarter.payoutAt}`],
+    ['open quarter', `${status.openQuarter.quarter}: about ${formatEuros(status.openQuarter.estimatedCents)}, paid on ${formatDay(status.openQuarter.payoutAt, zone)}`],
     ['carried forward', formatHundredths(status.carryForward)],
     ['payout status', colourStatus(status.payoutStatus)],
     ['last paid quarter', status.lastPaidQuarter ?? 'never'],
@@ -22,6 +23,6 @@ export async function statusCommand(ctx: CliContext, userId: string, options: { 
       status.unpaid.map((p) => [p.quarter, formatEuros(p.amountCents), colourStatus(p.status), p.attempts, p.failureReason ?? '']));
   }
   if (status.recentRejections.length) {
-    printTable(['rejected event', 'when', 'reason'], status.recentRejections.map((r) => [r.eventId, r.at, r.reason]));
+    printTable(['rejected event', 'when', 'reason'], status.recentRejections.map((r) => [r.eventId, formatInstant(r.at, zone), r.reason]));
   }
 }

@@ -1,0 +1,33 @@
+// Test databases: an isolated database on DATABASE_URL's server when set, else a fresh local PostgreSQL, dropped on stop.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
+
+async function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const adminUrl = new URL(serverUrl);
+  adminUrl.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A throwaway database on an existing server (DATABASE_URL), dropped on stop: each test run is isolated. */
+export async function isolatedDatabaseOn(serverUrl: string): Promise<RunningPostgres> {
+  const name = `seqr_test_${randomBytes(4).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`create database "${name}"`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    stop: () => withAdmin(serverUrl, (admin) => admin.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+  };
+}
+
+export async function testDatabase(): Promise<RunningPostgres> {
+  const external = process.env.DATABASE_URL;
+  return external ? isolatedDatabaseOn(external) : startLocalPostgres();
+}

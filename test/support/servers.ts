@@ -1,0 +1,53 @@
+// Temporal servers for tests: the dev server with a client on it, and the time-skipping test server.
+import { Client, Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
+// CommonJS package: Node's ESM loader cannot see its named exports.
+import proto from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import { step } from '../../src/infra/steps.ts';
+import { startDevServer, type DevServerOptions } from '../../src/infra/temporal-servers.ts';
+import { resolveTestServer } from '../../src/infra/test-server.ts';
+import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
+
+export interface TestServer {
+  address: string;
+  client: Client;
+  /** For workers created in the test process. */
+  nativeConnection: NativeConnection;
+  teardown(): Promise<void>;
+}
+
+/** The real dev server, with a client and a worker connection on it. */
+export async function startTestDevServer(options: DevServerOptions = {}): Promise<TestServer> {
+  const server = await startDevServer(options);
+  const connection = await Connection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  return {
+    address: server.address, client: new Client({ connection }), nativeConnection,
+    async teardown() {
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Temporal's time-skipping test server: timers fire as soon as nothing else is pending. */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  const executable = await resolveTestServer();
+  const env = await step('starting the time-skipping test server', () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
+  // The test server has no start flag for custom search attributes; it takes them through the operator API.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(cashbackSearchAttributes.map((key) => [key.name, indexedValueType(key.type)])),
+  });
+  return env;
+}
+
+const { INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_KEYWORD } = proto.temporal.api.enums.v1.IndexedValueType;
+function indexedValueType(type: SearchAttributeType) {
+  if (type === SearchAttributeType.INT) return INDEXED_VALUE_TYPE_INT;
+  if (type === SearchAttributeType.KEYWORD) return INDEXED_VALUE_TYPE_KEYWORD;
+  throw new Error(`search attribute type ${type} is not registered by this project`);
+}
