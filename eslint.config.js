@@ -5,13 +5,18 @@ import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 // Workflow code runs in Temporal's deterministic sandbox and the domain is pure: no Node built-ins, no database, and
-// activities only as types (their values do I/O). The bundler would catch some of this at run time; lint catches it all.
+// activities only as types (their values do I/O). The bundler would catch some of this at run time; lint catches it
+// all.
 const deterministic = {
   paths: builtinModules.map((name) => ({ name, message: 'no Node built-ins in workflow or domain code' })),
   patterns: [
     { group: ['node:*'], message: 'no Node built-ins in workflow or domain code' },
     { group: ['@mikro-orm/*', 'pg', 'pino', 'pino-*'], message: 'no I/O libraries in workflow or domain code' },
-    { group: ['**/activities/*'], allowTypeImports: true, message: 'activities only as types (import type) in workflow or domain code' },
+    {
+      group: ['**/activities/*'],
+      allowTypeImports: true,
+      message: 'activities only as types (import type) in workflow or domain code',
+    },
   ],
 };
 
@@ -27,8 +32,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/workflows/**', 'src/domain/**'], rules: { '@typescript-eslint/no-restricted-imports': ['error', deterministic] } },
+  {
+    files: ['src/workflows/**', 'src/domain/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', deterministic] },
+  },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } } },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
+  },
   prettier,
 );

@@ -1,4 +1,5 @@
-// What every benchmark case gets: the same dev server, PostgreSQL, the real cashback worker and a no-op baseline worker.
+// What every benchmark case gets: the same dev server, PostgreSQL, the real cashback worker and a no-op baseline
+// worker.
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { CashbackClient } from '../src/client/cashback-client.ts';

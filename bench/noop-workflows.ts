@@ -11,7 +11,9 @@ export async function countingWorkflow(): Promise<void> {
   await condition(() => count < 0);
 }
 
-/** One no-op activity, like the payout's one transaction (statement and credit): the ceiling of the quarter-end storm. */
+/**
+ * One no-op activity, like the payout's one transaction (statement and credit): the ceiling of the quarter-end storm.
+ */
 export async function payoutLikeWorkflow(): Promise<void> {
   await noop();
 }

@@ -21,16 +21,19 @@ import type { BenchContext } from './context.ts';
 import type { Row } from './support.ts';
 
 const cases = { ingestion, storm, state: boundedState, simulator } as const;
-const options = new Command('bench').option('--quick', 'small sizes, under 2 minutes (CI runs this)')
+const options = new Command('bench')
+  .option('--quick', 'small sizes, under 2 minutes (CI runs this)')
   .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`)
   .option('--storm-users <n>', 'users in the quarter-end storm (default 10,000; 300 with --quick)', (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--storm-users must be a positive whole number, got ${v}`);
     return n;
   })
-  .parse().opts<{ quick?: boolean; only?: string; stormUsers?: number }>();
+  .parse()
+  .opts<{ quick?: boolean; only?: string; stormUsers?: number }>();
 const selected = (options.only?.split(',') ?? Object.keys(cases)) as (keyof typeof cases)[];
-for (const name of selected) if (!(name in cases)) throw new Error(`unknown case ${name}: choose from ${Object.keys(cases).join(', ')}`);
+for (const name of selected)
+  if (!(name in cases)) throw new Error(`unknown case ${name}: choose from ${Object.keys(cases).join(', ')}`);
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const started = performance.now();
@@ -39,14 +42,32 @@ await migrateDatabase(database.url);
 const server = await startDevServer();
 const cashbackQueue = 'bench-cashback';
 const noopQueue = 'bench-noop';
-const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: cashbackQueue, DATABASE_URL: database.url, LOG_LEVEL: 'INFO' });
-const noopWorker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: noopQueue }, fileURLToPath(new URL('./noop-worker.ts', import.meta.url)));
+const worker = await startWorkerProcess({
+  TEMPORAL_ADDRESS: server.address,
+  TEMPORAL_TASK_QUEUE: cashbackQueue,
+  DATABASE_URL: database.url,
+  LOG_LEVEL: 'INFO',
+});
+const noopWorker = await startWorkerProcess(
+  { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: noopQueue },
+  fileURLToPath(new URL('./noop-worker.ts', import.meta.url)),
+);
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 const pool = new pg.Pool({ connectionString: database.url, max: 16 });
 const ctx: BenchContext = {
-  quick: Boolean(options.quick), stormUsers: options.stormUsers, client, cashback: new CashbackClient(client, cashbackQueue), pool, databaseUrl: database.url,
-  address: server.address, cashbackQueue, noopQueue, worker, tag: randomUUID().slice(0, 8), log,
+  quick: Boolean(options.quick),
+  stormUsers: options.stormUsers,
+  client,
+  cashback: new CashbackClient(client, cashbackQueue),
+  pool,
+  databaseUrl: database.url,
+  address: server.address,
+  cashbackQueue,
+  noopQueue,
+  worker,
+  tag: randomUUID().slice(0, 8),
+  log,
 };
 
 const rows: Row[] = [];
@@ -58,7 +79,13 @@ try {
     } catch (error) {
       // One failing case must not lose the others' figures: it is reported in the table and fails the run.
       process.exitCode = 1;
-      rows.push({ case: name, metric: 'FAILED', value: Number.NaN, unit: '', note: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+      rows.push({
+        case: name,
+        metric: 'FAILED',
+        value: Number.NaN,
+        unit: '',
+        note: error instanceof Error ? error.message.slice(0, 200) : String(error),
+      });
     }
     log(`${name} done in ${((performance.now() - caseStarted) / 1000).toFixed(0)} s`);
   }
@@ -73,11 +100,23 @@ try {
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(Math.abs(n) >= 10 ? 1 : 2));
 const table = new Table({ head: ['case', 'metric', 'value', 'baseline', 'ratio', 'note'] });
 for (const r of rows) {
-  table.push([r.case, r.metric, `${fmt(r.value)} ${r.unit}`, r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)} ${r.unit}` : '', r.ratio === undefined ? '' : `${(r.ratio * 100).toFixed(0)} %`, r.note ?? '']);
+  table.push([
+    r.case,
+    r.metric,
+    `${fmt(r.value)} ${r.unit}`,
+    r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)} ${r.unit}` : '',
+    r.ratio === undefined ? '' : `${(r.ratio * 100).toFixed(0)} %`,
+    r.note ?? '',
+  ]);
 }
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(`${table.toString()}\n${options.quick ? 'quick run' : 'full run'} on ${machine}, ${seconds.toFixed(0)} s\n`);
+process.stdout.write(
+  `${table.toString()}\n${options.quick ? 'quick run' : 'full run'} on ${machine}, ${seconds.toFixed(0)} s\n`,
+);
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 await mkdir(resultsDir, { recursive: true });
-await writeFile(`${resultsDir}${options.quick ? 'quick' : 'full'}-latest.json`, JSON.stringify({ at: new Date().toISOString(), machine, seconds, quick: ctx.quick, rows }, null, 2));
+await writeFile(
+  `${resultsDir}${options.quick ? 'quick' : 'full'}-latest.json`,
+  JSON.stringify({ at: new Date().toISOString(), machine, seconds, quick: ctx.quick, rows }, null, 2),
+);

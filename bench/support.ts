@@ -7,17 +7,23 @@ export interface Timed {
 }
 
 /** Runs `count` calls of `call(i)` with `concurrency` in flight; returns the wall time and each call's latency. */
-export async function runConcurrent(count: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<Timed> {
+export async function runConcurrent(
+  count: number,
+  concurrency: number,
+  call: (i: number) => Promise<unknown>,
+): Promise<Timed> {
   const latenciesMs: number[] = [];
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = next++; i < count; i = next++) {
-      const t = performance.now();
-      await call(i);
-      latenciesMs.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t = performance.now();
+        await call(i);
+        latenciesMs.push(performance.now() - t);
+      }
+    }),
+  );
   return { seconds: (performance.now() - started) / 1000, latenciesMs };
 }
 
@@ -37,7 +43,12 @@ export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): numb
 }
 
 /** Polls `check` until true; a failed check (e.g. a query timing out while the worker is busy) counts as not yet. */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs: number, everyMs = 250): Promise<void> {
+export async function until(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`benchmark: timed out waiting for ${what}`);

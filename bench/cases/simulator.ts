@@ -20,9 +20,10 @@ async function writeFile(path: string, rows: number): Promise<void> {
   for (let i = 0; i < rows; i++) {
     // Time moves forward through the file (a year), users interleave, every 50th row is a partial refund.
     const at = new Date(start + Math.floor((i / rows) * 365 * 86_400_000)).toISOString();
-    const line = i % 50 === 49
-      ? `refund,r${i},u${(i - 1) % users},p${i - 1},100,EUR,,,${at}`
-      : `payment,p${i},u${i % users},,${500 + (i % 20_000)},EUR,${i % 10 === 0 ? 'p2p' : 'in_store'},seqr_account,${at}`;
+    const line =
+      i % 50 === 49
+        ? `refund,r${i},u${(i - 1) % users},p${i - 1},100,EUR,,,${at}`
+        : `payment,p${i},u${i % users},,${500 + (i % 20_000)},EUR,${i % 10 === 0 ? 'p2p' : 'in_store'},seqr_account,${at}`;
     if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
@@ -33,7 +34,9 @@ async function measure(args: string[]): Promise<{ seconds: number; peakMiB: numb
   const started = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   let peakMiB = 0;
-  const sampler = setInterval(() => { peakMiB = Math.max(peakMiB, memoryMiB(child.pid!, 'VmHWM') || 0); }, 100);
+  const sampler = setInterval(() => {
+    peakMiB = Math.max(peakMiB, memoryMiB(child.pid!, 'VmHWM') || 0);
+  }, 100);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
@@ -50,8 +53,20 @@ export async function simulator(ctx: BenchContext): Promise<Row[]> {
     const parse = await measure([parseOnly, file]);
     const simulate = await measure([cli, 'simulate', file, '--quiet']);
     return [
-      row({ case: 'simulator', metric: `rows/s (${rows} rows)`, value: rows / simulate.seconds, unit: '/s', baseline: { name: 'parse only', value: rows / parse.seconds } }),
-      row({ case: 'simulator', metric: 'peak memory', value: simulate.peakMiB, unit: 'MiB', baseline: { name: 'parse only', value: parse.peakMiB } }),
+      row({
+        case: 'simulator',
+        metric: `rows/s (${rows} rows)`,
+        value: rows / simulate.seconds,
+        unit: '/s',
+        baseline: { name: 'parse only', value: rows / parse.seconds },
+      }),
+      row({
+        case: 'simulator',
+        metric: 'peak memory',
+        value: simulate.peakMiB,
+        unit: 'MiB',
+        baseline: { name: 'parse only', value: parse.peakMiB },
+      }),
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

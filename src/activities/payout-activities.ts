@@ -32,7 +32,11 @@ type Tx = EntityManager;
 
 /** Upserts the quarter's statement inside `tx`; never downgrades a payout already recorded as paid. */
 async function upsertStatement(tx: Tx, statement: QuarterStatement): Promise<void> {
-  const existing = await tx.findOne(QuarterStatementRecord, { userId: statement.userId, quarter: statement.quarter }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const existing = await tx.findOne(
+    QuarterStatementRecord,
+    { userId: statement.userId, quarter: statement.quarter },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
   if (existing) {
     existing.statement = statement;
     if (existing.payoutStatus !== 'paid') {
@@ -42,13 +46,18 @@ async function upsertStatement(tx: Tx, statement: QuarterStatement): Promise<voi
     return;
   }
   tx.create(QuarterStatementRecord, {
-    userId: statement.userId, quarter: statement.quarter, payoutStatus: initialStatus(statement),
-    paidCents: 0, statement: statement,
+    userId: statement.userId,
+    quarter: statement.quarter,
+    payoutStatus: initialStatus(statement),
+    paidCents: 0,
+    statement: statement,
   });
 }
 
 /** Why an account cannot be credited; the caller records it and fails the activity for good. */
-interface Unavailable { unavailable: string }
+interface Unavailable {
+  unavailable: string;
+}
 
 /**
  * Credits the quarter under its idempotency key and marks its statement paid, inside `tx`.
@@ -60,7 +69,11 @@ async function credit(tx: Tx, request: CreditRequest): Promise<CreditResult | Un
   // tx.execute runs inside the transaction; a raw connection query would take a second pool connection and,
   // with every connection held by a waiting transaction, deadlock the pool under load.
   await tx.execute('insert into seqr_account (user_id) values (?) on conflict (user_id) do nothing', [request.userId]);
-  const account = await tx.findOneOrFail(SeqrAccount, { userId: request.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const account = await tx.findOneOrFail(
+    SeqrAccount,
+    { userId: request.userId },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
   const existing = await tx.findOne(LedgerEntry, { idempotencyKey });
   if (existing) return { ledgerEntryId: existing.id, idempotencyKey, alreadyCredited: true };
   if (account.status !== 'open') {
@@ -69,24 +82,39 @@ async function credit(tx: Tx, request: CreditRequest): Promise<CreditResult | Un
     return { unavailable };
   }
   const entry = tx.create(LedgerEntry, {
-    idempotencyKey, userId: request.userId, quarter: request.quarter, amountCents: request.amountCents,
+    idempotencyKey,
+    userId: request.userId,
+    quarter: request.quarter,
+    amountCents: request.amountCents,
     description: `Seqr cashback ${request.quarter}`,
   });
   account.balanceCents += request.amountCents;
   await tx.flush();
-  await tx.nativeUpdate(QuarterStatementRecord, { userId: request.userId, quarter: request.quarter },
-    { payoutStatus: 'paid', paidCents: request.amountCents, ledgerEntry: entry.id, failureReason: null });
+  await tx.nativeUpdate(
+    QuarterStatementRecord,
+    { userId: request.userId, quarter: request.quarter },
+    { payoutStatus: 'paid', paidCents: request.amountCents, ledgerEntry: entry.id, failureReason: null },
+  );
   return { ledgerEntryId: entry.id, idempotencyKey, alreadyCredited: false };
 }
 
 function recordFailure(tx: Tx, request: { userId: string; quarter: string; reason: string }): Promise<number> {
-  return tx.nativeUpdate(QuarterStatementRecord, { userId: request.userId, quarter: request.quarter, payoutStatus: { $ne: 'paid' } },
-    { payoutStatus: 'failed', failureReason: request.reason });
+  return tx.nativeUpdate(
+    QuarterStatementRecord,
+    { userId: request.userId, quarter: request.quarter, payoutStatus: { $ne: 'paid' } },
+    { payoutStatus: 'failed', failureReason: request.reason },
+  );
 }
 
 export function createPayoutActivities(orm: MikroORM) {
-  /** Runs `work` in one transaction; an unavailable account is committed as a failed payout, then fails the activity for good. */
-  async function creditInTransaction(request: CreditRequest, work: (tx: Tx) => Promise<CreditResult | Unavailable>): Promise<CreditResult> {
+  /**
+   * Runs `work` in one transaction; an unavailable account is committed as a failed payout, then fails the activity for
+   * good.
+   */
+  async function creditInTransaction(
+    request: CreditRequest,
+    work: (tx: Tx) => Promise<CreditResult | Unavailable>,
+  ): Promise<CreditResult> {
     crashPoint('before-credit');
     const result = await orm.em.fork().transactional(work);
     if ('unavailable' in result) {
@@ -95,7 +123,10 @@ export function createPayoutActivities(orm: MikroORM) {
     }
     crashPoint('after-credit-commit');
     log.info(result.alreadyCredited ? 'credit already applied' : 'credited', {
-      userId: request.userId, quarter: request.quarter, amount: formatEuros(request.amountCents), ledgerEntryId: result.ledgerEntryId,
+      userId: request.userId,
+      quarter: request.quarter,
+      amount: formatEuros(request.amountCents),
+      ledgerEntryId: result.ledgerEntryId,
     });
     return result;
   }
@@ -104,7 +135,12 @@ export function createPayoutActivities(orm: MikroORM) {
     /** Saves the statement of a quarter that has nothing to pay. */
     async saveStatement(statement: QuarterStatement): Promise<void> {
       await orm.em.fork().transactional((tx) => upsertStatement(tx, statement));
-      log.info('statement saved', { userId: statement.userId, quarter: statement.quarter, payableCents: statement.payableCents, outcome: statement.outcome });
+      log.info('statement saved', {
+        userId: statement.userId,
+        quarter: statement.quarter,
+        payableCents: statement.payableCents,
+        outcome: statement.outcome,
+      });
     },
 
     /**
@@ -124,7 +160,6 @@ export function createPayoutActivities(orm: MikroORM) {
     async creditSeqrAccount(request: CreditRequest): Promise<CreditResult> {
       return creditInTransaction(request, (tx) => credit(tx, request));
     },
-
   };
 }
 

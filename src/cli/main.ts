@@ -1,7 +1,12 @@
 // The operator and demo command line: `npm run cli -- <command>`.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
-import { InvalidEventError, InvalidQuarterError, OperatorRequestRejected, UnknownUserError } from '../client/cashback-client.ts';
+import {
+  InvalidEventError,
+  InvalidQuarterError,
+  OperatorRequestRejected,
+  UnknownUserError,
+} from '../client/cashback-client.ts';
 import { programFrom, readEnvironment } from '../config/environment.ts';
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -14,39 +19,75 @@ import { UsageError } from './output.ts';
 
 const ctx = new CliContext();
 // exitOverride: commander reports usage errors itself, then throws, so they exit with code 2 like any other bad input.
-const program = new Command('seqr-cashback').description('Operate the Seqr cashback engine').showHelpAfterError().exitOverride();
+const program = new Command('seqr-cashback')
+  .description('Operate the Seqr cashback engine')
+  .showHelpAfterError()
+  .exitOverride();
 const oneOf = (values: readonly string[], what: string) => (value: string) => {
   if (!values.includes(value)) throw new InvalidArgumentError(`${what} must be one of ${values.join(', ')}`);
   return value;
 };
 
-program.command('status').argument('<userId>').option('--json', 'machine-readable output')
+program
+  .command('status')
+  .argument('<userId>')
+  .option('--json', 'machine-readable output')
   .description("a user's month, tier, open quarter estimate, payouts and rejected events")
   .action((userId, options) => statusCommand(ctx, userId, options));
-program.command('statement').argument('<userId>').argument('<quarter>', 'e.g. 2027-Q1').option('--json', 'machine-readable output')
+program
+  .command('statement')
+  .argument('<userId>')
+  .argument('<quarter>', 'e.g. 2027-Q1')
+  .option('--json', 'machine-readable output')
   .description("a closed quarter's statement: months, adjustments, carry-forward, payout")
   .action((userId, quarter, options) => statementCommand(ctx, userId, quarter, options));
-program.command('payouts').requiredOption('--quarter <quarter>', 'e.g. 2027-Q1').option('--status <status>', 'paid, failed, pending, below_minimum, nothing_due')
-  .option('--json', 'machine-readable output').description("every user's payout for a quarter")
+program
+  .command('payouts')
+  .requiredOption('--quarter <quarter>', 'e.g. 2027-Q1')
+  .option('--status <status>', 'paid, failed, pending, below_minimum, nothing_due')
+  .option('--json', 'machine-readable output')
+  .description("every user's payout for a quarter")
   .action((options) => payoutsCommand(ctx, options));
-program.command('retry-payout').argument('<userId>').argument('<quarter>', 'e.g. 2027-Q1').option('--json', 'machine-readable output')
+program
+  .command('retry-payout')
+  .argument('<userId>')
+  .argument('<quarter>', 'e.g. 2027-Q1')
+  .option('--json', 'machine-readable output')
   .description('retry a failed payout with its original idempotency key (never pays twice)')
   .action((userId, quarter, options) => retryPayoutCommand(ctx, userId, quarter, options));
-program.command('pay').argument('<userId>').argument('<amount>', 'euros (12.34) or cents (1234c)')
+program
+  .command('pay')
+  .argument('<userId>')
+  .argument('<amount>', 'euros (12.34) or cents (1234c)')
   .option('--kind <kind>', paymentKinds.join(' | '), oneOf(paymentKinds, 'kind'), 'in_store')
   .option('--funding <account>', fundingAccounts.join(' | '), oneOf(fundingAccounts, 'funding'), 'seqr_account')
-  .option('--at <instant>', 'ISO-8601 instant with offset (default: now)').option('--id <paymentId>', 'default: a new UUID')
-  .option('--json', 'machine-readable output').description('send a test payment')
+  .option('--at <instant>', 'ISO-8601 instant with offset (default: now)')
+  .option('--id <paymentId>', 'default: a new UUID')
+  .option('--json', 'machine-readable output')
+  .description('send a test payment')
   .action((userId, amount, options) => payCommand(ctx, userId, amount, options));
-program.command('refund').argument('<userId>').argument('<paymentId>').argument('<amount>', 'euros (12.34) or cents (1234c)')
-  .option('--at <instant>', 'ISO-8601 instant with offset (default: now)').option('--id <refundId>', 'default: a new UUID')
-  .option('--json', 'machine-readable output').description('send a test refund')
+program
+  .command('refund')
+  .argument('<userId>')
+  .argument('<paymentId>')
+  .argument('<amount>', 'euros (12.34) or cents (1234c)')
+  .option('--at <instant>', 'ISO-8601 instant with offset (default: now)')
+  .option('--id <refundId>', 'default: a new UUID')
+  .option('--json', 'machine-readable output')
+  .description('send a test refund')
   .action((userId, paymentId, amount, options) => refundCommand(ctx, userId, paymentId, amount, options));
-program.command('demo').option('--timeout <seconds>', 'how long to wait for the credit', '60').option('--json', 'machine-readable output')
-  .description("replay the worked example for a new user and show the €14.00 credit")
+program
+  .command('demo')
+  .option('--timeout <seconds>', 'how long to wait for the credit', '60')
+  .option('--json', 'machine-readable output')
+  .description('replay the worked example for a new user and show the €14.00 credit')
   .action((options) => demoCommand(ctx, options));
-program.command('simulate').argument('<file>', 'events as .csv or .jsonl').option('--json', 'machine-readable output')
-  .option('--quiet', 'no progress bar').description('apply the rules to a file of events offline (no server) and print each user\'s statements')
+program
+  .command('simulate')
+  .argument('<file>', 'events as .csv or .jsonl')
+  .option('--json', 'machine-readable output')
+  .option('--quiet', 'no progress bar')
+  .description("apply the rules to a file of events offline (no server) and print each user's statements")
   .action((file, options) => simulateCommand(programFrom(readEnvironment()), file, options));
 
 try {
@@ -62,7 +103,9 @@ try {
 }
 
 function reportError(error: unknown): void {
-  const known = [UsageError, InvalidEventError, InvalidQuarterError, UnknownUserError, OperatorRequestRejected].some((type) => error instanceof type);
+  const known = [UsageError, InvalidEventError, InvalidQuarterError, UnknownUserError, OperatorRequestRejected].some(
+    (type) => error instanceof type,
+  );
   process.stderr.write(`${pc.red('error:')} ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = known ? 2 : 1;
 }

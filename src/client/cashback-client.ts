@@ -1,12 +1,24 @@
 // What the payment service and operators call: record events (validated first), read status, retry a failed payout.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import { parseQuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../domain/config.ts';
 import { validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 import {
-  paymentRemainingQuery, paymentSignal, refundSignal, retryPayoutUpdate, statusQuery, WORKFLOW_TYPE, workflowIdFor,
-  type CashbackWorkflowInput, type RetryPayoutResult,
+  paymentRemainingQuery,
+  paymentSignal,
+  refundSignal,
+  retryPayoutUpdate,
+  statusQuery,
+  WORKFLOW_TYPE,
+  workflowIdFor,
+  type CashbackWorkflowInput,
+  type RetryPayoutResult,
 } from '../workflows/definitions.ts';
 
 /** Bad input: each message names the field and what is wrong. Nothing was sent. */
@@ -47,7 +59,12 @@ export class CashbackClient {
   /** The clock that bounds how far in the future an event may be dated (the server's, in time-skipping tests). */
   private readonly now: () => number;
 
-  constructor(client: Client, taskQueue: string, program: ProgramConfig = DEFAULT_PROGRAM, now: () => number = Date.now) {
+  constructor(
+    client: Client,
+    taskQueue: string,
+    program: ProgramConfig = DEFAULT_PROGRAM,
+    now: () => number = Date.now,
+  ) {
     this.client = client;
     this.taskQueue = taskQueue;
     this.program = program;
@@ -72,10 +89,16 @@ export class CashbackClient {
   }
 
   /**
-   * Starts a new user's workflow with their history (e.g. imported from an earlier system, or the demo): the books open at
-   * `fromQuarter`, every event is validated first, and quarters whose payout instant has passed are closed and paid at once.
+   * Starts a new user's workflow with their history (e.g. imported from an earlier system, or the demo): the books open
+   * at
+   * `fromQuarter`, every event is validated first, and quarters whose payout instant has passed are closed and paid at
+   * once.
    */
-  async importHistory(userId: string, fromQuarter: string, events: { type: EventType; event: unknown }[]): Promise<void> {
+  async importHistory(
+    userId: string,
+    fromQuarter: string,
+    events: { type: EventType; event: unknown }[],
+  ): Promise<void> {
     const firstQuarter = parseQuarterKey(fromQuarter);
     const now = this.now();
     const errors = events.flatMap(({ type, event }, i) => {
@@ -86,13 +109,25 @@ export class CashbackClient {
     });
     if (errors.length) throw new InvalidEventError(errors);
     const input: CashbackWorkflowInput = {
-      userId, program: this.program,
-      history: { fromQuarter: firstQuarter, events: events.map(({ type, event }) => ({ type, raw: event, receivedAt: now })) },
+      userId,
+      program: this.program,
+      history: {
+        fromQuarter: firstQuarter,
+        events: events.map(({ type, event }) => ({ type, raw: event, receivedAt: now })),
+      },
     };
     try {
-      await this.client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(userId), taskQueue: this.taskQueue, args: [input], staticSummary: staticSummary(userId) });
+      await this.client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: workflowIdFor(userId),
+        taskQueue: this.taskQueue,
+        args: [input],
+        staticSummary: staticSummary(userId),
+      });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new OperatorRequestRejected(`user ${userId} already has a cashback workflow: history can only be imported for a new user`);
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        throw new OperatorRequestRejected(
+          `user ${userId} already has a cashback workflow: history can only be imported for a new user`,
+        );
       throw error;
     }
   }
@@ -109,9 +144,12 @@ export class CashbackClient {
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
-    if (remaining === undefined || remaining === null) throw new InvalidEventError([`refund of unknown payment ${refund.paymentId} for user ${refund.userId}`]);
+    if (remaining === undefined || remaining === null)
+      throw new InvalidEventError([`refund of unknown payment ${refund.paymentId} for user ${refund.userId}`]);
     if (refund.amount.cents > remaining) {
-      throw new InvalidEventError([`refund of ${refund.amount.cents} cents exceeds the ${remaining} cents left of payment ${refund.paymentId}`]);
+      throw new InvalidEventError([
+        `refund of ${refund.amount.cents} cents exceeds the ${remaining} cents left of payment ${refund.paymentId}`,
+      ]);
     }
     await handle.signal(refundSignal, refund);
     return refund;
@@ -130,10 +168,13 @@ export class CashbackClient {
   async retryPayout(userId: string, quarter: string): Promise<RetryPayoutResult> {
     const key = parseQuarterKey(quarter);
     try {
-      return await this.client.workflow.getHandle(workflowIdFor(userId)).executeUpdate(retryPayoutUpdate, { args: [key] });
+      return await this.client.workflow
+        .getHandle(workflowIdFor(userId))
+        .executeUpdate(retryPayoutUpdate, { args: [key] });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new UnknownUserError(userId);
-      if (error instanceof WorkflowUpdateFailedError) throw new OperatorRequestRejected(error.cause?.message ?? error.message);
+      if (error instanceof WorkflowUpdateFailedError)
+        throw new OperatorRequestRejected(error.cause?.message ?? error.message);
       throw error;
     }
   }

@@ -14,7 +14,10 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
   DATABASE_URL: optional,
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
-  PROGRAM_TIME_ZONE: z.string().default(DEFAULT_PROGRAM.timeZone).refine(isValidTimeZone, 'PROGRAM_TIME_ZONE must be an IANA time zone such as Europe/Stockholm'),
+  PROGRAM_TIME_ZONE: z
+    .string()
+    .default(DEFAULT_PROGRAM.timeZone)
+    .refine(isValidTimeZone, 'PROGRAM_TIME_ZONE must be an IANA time zone such as Europe/Stockholm'),
   SETTLEMENT_GRACE_DAYS: z.coerce.number().int().min(0).max(28).default(DEFAULT_PROGRAM.settlementGraceDays),
   MINIMUM_POLICY: z.enum(minimumPolicies).default(DEFAULT_PROGRAM.minimumPolicy),
   ADJUSTMENT_WINDOW_QUARTERS: z.coerce.number().int().min(0).max(4).default(DEFAULT_PROGRAM.adjustmentWindowQuarters),
@@ -22,7 +25,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Readable coloured lines, or one JSON object per line; unset: pretty in a terminal, JSON otherwise. */
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
-  // Each cached workflow keeps its V8 context (~2 MB): 500 bounds the worker's memory; evicted ones replay on their next task.
+  // Each cached workflow keeps its V8 context (~2 MB): 500 bounds the worker's memory; evicted ones replay on their
+  // next task.
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   // `npm start`'s local servers.
   SEQR_DATA_DIR: optional,
@@ -33,9 +37,20 @@ const schema = z.object({
 
 /** The Temporal variables @temporalio/envconfig reads (TEMPORAL_GRPC_META_<NAME> too), so compose may set them. */
 export const temporalVariables = [
-  'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_TLS',
-  'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
-  'TEMPORAL_TLS_CLIENT_CERT_DATA', 'TEMPORAL_TLS_CLIENT_KEY_DATA', 'TEMPORAL_TLS_SERVER_CA_CERT_DATA', 'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_PROFILE',
+  'TEMPORAL_CONFIG_FILE',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
+  'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION',
 ];
 
 /** Names this project once read, and the standard names that replaced them: a stale one is an error, not silence. */
@@ -63,14 +78,16 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   // An empty variable counts as unset, as in most tools (and `FOO= npm start` is how a shell unsets one for a command).
   const set = definedOnly(env);
   const parsed = schema.safeParse(set);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  if (!parsed.success)
+    problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   let temporal: ClientConnectConfig | undefined;
   try {
     temporal = loadClientConnectConfig({ overrideEnvVars: set });
   } catch (error) {
     problems.push(`Temporal connection: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (problems.length || !parsed.success || !temporal) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  if (problems.length || !parsed.success || !temporal)
+    throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
   const address = temporal.connectionOptions.address;
   return {
     ...parsed.data,
@@ -80,7 +97,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
 }
 
 export function programFrom(env: Environment): ProgramConfig {

@@ -1,4 +1,5 @@
-// MikroORM on PostgreSQL: one configuration for the worker, the CLI, the tests and the MikroORM CLI (mikro-orm.config.ts).
+// MikroORM on PostgreSQL: one configuration for the worker, the CLI, the tests and the MikroORM CLI
+// (mikro-orm.config.ts).
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { LedgerEntry } from './entities/ledger-entry.ts';

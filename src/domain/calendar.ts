@@ -1,4 +1,5 @@
-// The program calendar: calendar months and quarters in the program time zone (luxon, which works in the workflow sandbox).
+// The program calendar: calendar months and quarters in the program time zone (luxon, which works in the workflow
+// sandbox).
 import { DateTime } from 'luxon';
 
 /** 'YYYY-MM' */
@@ -74,7 +75,9 @@ export function addQuarters(quarter: QuarterKey, count: number): QuarterKey {
 /** 00:00 local time on the first day of the next quarter. */
 export function quarterEnd(quarter: QuarterKey, zone: string): number {
   const { year, q } = quarterParts(quarter);
-  return DateTime.fromObject({ year, month: (q - 1) * 3 + 1, day: 1 }, { zone }).plus({ months: 3 }).toMillis();
+  return DateTime.fromObject({ year, month: (q - 1) * 3 + 1, day: 1 }, { zone })
+    .plus({ months: 3 })
+    .toMillis();
 }
 
 /** When a quarter is paid: its end plus the settlement grace, in local calendar days (Q1 → April, Q4 → January). */
@@ -82,7 +85,9 @@ export function payoutInstant(quarter: QuarterKey, zone: string, graceDays: numb
   return DateTime.fromMillis(quarterEnd(quarter, zone), { zone }).plus({ days: graceDays }).toMillis();
 }
 
-/** The first quarter not yet closed at `epochMs`: the previous one while its grace period runs, else the current one. */
+/**
+ * The first quarter not yet closed at `epochMs`: the previous one while its grace period runs, else the current one.
+ */
 export function firstOpenQuarter(epochMs: number, zone: string, graceDays: number): QuarterKey {
   const previous = addQuarters(quarterOfInstant(epochMs, zone), -1);
   return epochMs < payoutInstant(previous, zone, graceDays) ? previous : addQuarters(previous, 1);

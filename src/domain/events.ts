@@ -1,4 +1,5 @@
-// The payment service's events, their schemas and validation: specific messages, the same checks at the client and in the workflow.
+// The payment service's events, their schemas and validation: specific messages, the same checks at the client and in
+// the workflow.
 import { z } from 'zod';
 import { LIMITS } from './config.ts';
 
@@ -15,38 +16,56 @@ export function isEligible(kind: PaymentKind): boolean {
 const MAX_EVENT_BYTES = 2048;
 
 const id = (what: string) =>
-  z.string({ error: `${what} is required and must be a string` })
+  z
+    .string({ error: `${what} is required and must be a string` })
     .min(1, `${what} must not be empty`)
     .max(LIMITS.maxIdLength, `${what} must be at most ${LIMITS.maxIdLength} characters`)
     .regex(/^[A-Za-z0-9_.:@-]+$/, `${what} may contain only letters, digits and _ . : @ -`);
 
-const amount = z.object({
-  cents: z.number({ error: 'amount.cents must be a number of euro cents' })
-    .int('amount.cents must be a whole number of cents')
-    .positive('amount.cents must be positive')
-    .max(LIMITS.maxPaymentCents, `amount.cents must be at most ${LIMITS.maxPaymentCents} (€1,000,000)`),
-  currency: z.literal('EUR', { error: 'amount.currency must be "EUR"' }),
-}, { error: 'amount must be an object { cents, currency }' }).strict();
+const amount = z
+  .object(
+    {
+      cents: z
+        .number({ error: 'amount.cents must be a number of euro cents' })
+        .int('amount.cents must be a whole number of cents')
+        .positive('amount.cents must be positive')
+        .max(LIMITS.maxPaymentCents, `amount.cents must be at most ${LIMITS.maxPaymentCents} (€1,000,000)`),
+      currency: z.literal('EUR', { error: 'amount.currency must be "EUR"' }),
+    },
+    { error: 'amount must be an object { cents, currency }' },
+  )
+  .strict();
 
-const occurredAt = z.iso.datetime({ offset: true, error: 'occurredAt must be an ISO-8601 instant with an offset, e.g. 2027-01-15T10:00:00+01:00' })
-  .refine((value) => Number.isFinite(Date.parse(value)) && Date.parse(value) >= Date.UTC(2000, 0, 1), 'occurredAt must be a real instant after 2000-01-01');
+const occurredAt = z.iso
+  .datetime({
+    offset: true,
+    error: 'occurredAt must be an ISO-8601 instant with an offset, e.g. 2027-01-15T10:00:00+01:00',
+  })
+  .refine(
+    (value) => Number.isFinite(Date.parse(value)) && Date.parse(value) >= Date.UTC(2000, 0, 1),
+    'occurredAt must be a real instant after 2000-01-01',
+  );
 
-export const paymentSchema = z.object({
-  paymentId: id('paymentId'),
-  userId: id('userId'),
-  amount,
-  kind: z.enum(paymentKinds, { error: `kind must be one of ${paymentKinds.join(', ')}` }),
-  fundingAccount: z.enum(fundingAccounts, { error: `fundingAccount must be one of ${fundingAccounts.join(', ')}` }),
-  occurredAt,
-}).strict();
+export const paymentSchema = z
+  .object({
+    paymentId: id('paymentId'),
+    userId: id('userId'),
+    amount,
+    kind: z.enum(paymentKinds, { error: `kind must be one of ${paymentKinds.join(', ')}` }),
+    fundingAccount: z.enum(fundingAccounts, { error: `fundingAccount must be one of ${fundingAccounts.join(', ')}` }),
+    occurredAt,
+  })
+  .strict();
 
-export const refundSchema = z.object({
-  refundId: id('refundId'),
-  paymentId: id('paymentId'),
-  userId: id('userId'),
-  amount,
-  occurredAt,
-}).strict();
+export const refundSchema = z
+  .object({
+    refundId: id('refundId'),
+    paymentId: id('paymentId'),
+    userId: id('userId'),
+    amount,
+    occurredAt,
+  })
+  .strict();
 
 export type PaymentEvent = z.infer<typeof paymentSchema>;
 export type RefundEvent = z.infer<typeof refundSchema>;
@@ -63,14 +82,18 @@ function validate<T>(schema: z.ZodType<T>, raw: unknown, nowMs: number): Validat
   } catch {
     return { ok: false, errors: ['event is not serialisable JSON'] };
   }
-  if (size > MAX_EVENT_BYTES) return { ok: false, errors: [`event is ${size} bytes; at most ${MAX_EVENT_BYTES} are accepted`] };
+  if (size > MAX_EVENT_BYTES)
+    return { ok: false, errors: [`event is ${size} bytes; at most ${MAX_EVENT_BYTES} are accepted`] };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, errors: parsed.error.issues.map((issue) => issue.message) };
   }
   const at = Date.parse((parsed.data as { occurredAt: string }).occurredAt);
   if (at > nowMs + LIMITS.maxFutureSkewMs) {
-    return { ok: false, errors: [`occurredAt ${new Date(at).toISOString()} is in the future (now ${new Date(nowMs).toISOString()})`] };
+    return {
+      ok: false,
+      errors: [`occurredAt ${new Date(at).toISOString()} is in the future (now ${new Date(nowMs).toISOString()})`],
+    };
   }
   return { ok: true, value: parsed.data };
 }

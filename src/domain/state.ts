@@ -1,6 +1,15 @@
 // One user's cashback state and how events change it. Deterministic, no I/O: run by the workflow and by the simulator.
-import { addQuarters, firstOpenQuarter, monthOfInstant, payoutInstant, quarterIndex, quarterOfInstant, quarterOfMonth,
-  type MonthKey, type QuarterKey } from './calendar.ts';
+import {
+  addQuarters,
+  firstOpenQuarter,
+  monthOfInstant,
+  payoutInstant,
+  quarterIndex,
+  quarterOfInstant,
+  quarterOfMonth,
+  type MonthKey,
+  type QuarterKey,
+} from './calendar.ts';
 import { DEFAULT_PROGRAM, LIMITS, type ProgramConfig } from './config.ts';
 import { isEligible, type PaymentEvent, type RefundEvent } from './events.ts';
 import type { Cents, Hundredths } from './money.ts';
@@ -54,7 +63,12 @@ export type Outcome = { result: 'accepted' } | { result: 'duplicate' } | { resul
  * A new user's state. `openFrom` starts the books at an earlier quarter, for importing a user's history
  * (quarters whose payout instant has passed are closed at once, in order).
  */
-export function initialState(userId: string, nowMs: number, program: ProgramConfig = DEFAULT_PROGRAM, openFrom?: QuarterKey): CashbackState {
+export function initialState(
+  userId: string,
+  nowMs: number,
+  program: ProgramConfig = DEFAULT_PROGRAM,
+  openFrom?: QuarterKey,
+): CashbackState {
   const firstOpen = firstOpenQuarter(nowMs, program.timeZone, program.settlementGraceDays);
   const quarter = openFrom && quarterIndex(openFrom) < quarterIndex(firstOpen) ? openFrom : firstOpen;
   return {
@@ -74,7 +88,10 @@ export function initialState(userId: string, nowMs: number, program: ProgramConf
 
 /** The oldest quarter an event may still belong to at `nowMs`: the window, or any quarter not closed yet. */
 export function oldestAcceptedQuarter(state: CashbackState, nowMs: number): QuarterKey {
-  const windowStart = addQuarters(quarterOfInstant(nowMs, state.program.timeZone), -state.program.adjustmentWindowQuarters);
+  const windowStart = addQuarters(
+    quarterOfInstant(nowMs, state.program.timeZone),
+    -state.program.adjustmentWindowQuarters,
+  );
   return quarterIndex(state.nextPayout.quarter) < quarterIndex(windowStart) ? state.nextPayout.quarter : windowStart;
 }
 
@@ -106,7 +123,8 @@ function monthOutsideWindow(state: CashbackState, month: MonthKey, nowMs: number
 
 /** Applies a validated payment. Its month (by occurredAt, in the program time zone) decides where it counts. */
 export function applyPayment(state: CashbackState, event: PaymentEvent, nowMs: number): Outcome {
-  if (event.userId !== state.userId) return reject(state, event.paymentId, `payment is for user ${event.userId}, not ${state.userId}`, nowMs);
+  if (event.userId !== state.userId)
+    return reject(state, event.paymentId, `payment is for user ${event.userId}, not ${state.userId}`, nowMs);
   if (findPayment(state, event.paymentId)) return duplicate(state);
   const month = monthOfInstant(Date.parse(event.occurredAt), state.program.timeZone);
   const outside = monthOutsideWindow(state, month, nowMs);
@@ -125,15 +143,27 @@ export function applyPayment(state: CashbackState, event: PaymentEvent, nowMs: n
 
 /** Applies a validated refund to the month of the payment it reverses, whenever it happens. */
 export function applyRefund(state: CashbackState, event: RefundEvent, nowMs: number): Outcome {
-  if (event.userId !== state.userId) return reject(state, event.refundId, `refund is for user ${event.userId}, not ${state.userId}`, nowMs);
+  if (event.userId !== state.userId)
+    return reject(state, event.refundId, `refund is for user ${event.userId}, not ${state.userId}`, nowMs);
   if (state.refunds[event.refundId]) return duplicate(state);
   const payment = findPayment(state, event.paymentId);
-  if (!payment) return reject(state, event.refundId, `refund of unknown payment ${event.paymentId} (never received, or older than the adjustment window)`, nowMs);
+  if (!payment)
+    return reject(
+      state,
+      event.refundId,
+      `refund of unknown payment ${event.paymentId} (never received, or older than the adjustment window)`,
+      nowMs,
+    );
   const outside = monthOutsideWindow(state, payment.month, nowMs);
   if (outside) return reject(state, event.refundId, outside, nowMs);
   const left = payment.entry[0] - payment.entry[1];
   if (event.amount.cents > left) {
-    return reject(state, event.refundId, `refund of ${event.amount.cents} cents exceeds the ${left} cents left of payment ${event.paymentId}`, nowMs);
+    return reject(
+      state,
+      event.refundId,
+      `refund of ${event.amount.cents} cents exceeds the ${left} cents left of payment ${event.paymentId}`,
+      nowMs,
+    );
   }
   const tally = tallies.get(state.months[payment.month]!);
   if (tally && payment.entry[2]) {
@@ -162,7 +192,8 @@ export interface MonthTally {
 
 /**
  * Running tallies per month's payments, kept up to date as events apply so that the status, the tier and the search
- * attributes cost O(1) per event, not O(payments): a heavy user's workflow task stays fast. Derived, so never persisted:
+ * attributes cost O(1) per event, not O(payments): a heavy user's workflow task stays fast. Derived, so never
+ * persisted:
  * rebuilt lazily (once per month) after continue-as-new or replay.
  */
 const tallies = new WeakMap<Record<string, PaymentEntry>, { eligiblePayments: number; netSpendCents: Cents }>();

@@ -1,5 +1,13 @@
 // Closing a quarter: per-month lines, adjustments for late events, carry-forward, the minimum, and rounding once.
-import { addQuarters, monthsOfQuarter, payoutInstant, quarterIndex, quarterOfMonth, type MonthKey, type QuarterKey } from './calendar.ts';
+import {
+  addQuarters,
+  monthsOfQuarter,
+  payoutInstant,
+  quarterIndex,
+  quarterOfMonth,
+  type MonthKey,
+  type QuarterKey,
+} from './calendar.ts';
 import { LIMITS } from './config.ts';
 import { roundHalfUpToCents } from './money.ts';
 import { monthTally, type CashbackState } from './state.ts';
@@ -9,7 +17,14 @@ import { tierFor } from './tiers.ts';
 function line(state: CashbackState, month: MonthKey): StatementLine {
   const tally = monthTally(state, month);
   const { tier, ratePercent } = tierFor(tally.eligiblePayments);
-  return { month, eligiblePayments: tally.eligiblePayments, netSpendCents: tally.netSpendCents, tier, ratePercent, cashback: tally.cashback };
+  return {
+    month,
+    eligiblePayments: tally.eligiblePayments,
+    netSpendCents: tally.netSpendCents,
+    tier,
+    ratePercent,
+    cashback: tally.cashback,
+  };
 }
 
 function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {
@@ -21,8 +36,13 @@ function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {
     const previously = state.settled[month] ?? 0;
     if (recomputed.cashback === previously) continue;
     result.push({
-      month, eligiblePayments: recomputed.eligiblePayments, netSpendCents: recomputed.netSpendCents, tier: recomputed.tier,
-      previously, now: recomputed.cashback, delta: recomputed.cashback - previously,
+      month,
+      eligiblePayments: recomputed.eligiblePayments,
+      netSpendCents: recomputed.netSpendCents,
+      tier: recomputed.tier,
+      previously,
+      now: recomputed.cashback,
+      delta: recomputed.cashback - previously,
     });
   }
   return result;
@@ -39,7 +59,8 @@ export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatem
   const lines = monthsOfQuarter(quarter).map((month) => line(state, month));
   const adjusted = adjustments(state, quarter);
   const carriedIn = state.carryForward;
-  const total = lines.reduce((sum, l) => sum + l.cashback, 0) + adjusted.reduce((sum, a) => sum + a.delta, 0) + carriedIn;
+  const total =
+    lines.reduce((sum, l) => sum + l.cashback, 0) + adjusted.reduce((sum, a) => sum + a.delta, 0) + carriedIn;
   const roundedCents = roundHalfUpToCents(total);
 
   let payableCents = 0;
@@ -64,8 +85,19 @@ export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatem
   state.nextPayout = { quarter: next, at: payoutInstant(next, timeZone, settlementGraceDays) };
 
   const statement: QuarterStatement = {
-    userId: state.userId, quarter, closedAt: new Date(nowMs).toISOString(), lines, adjustments: adjusted,
-    carriedIn, total, roundedCents, payableCents, carriedOut, forfeited, minimumPolicy, outcome,
+    userId: state.userId,
+    quarter,
+    closedAt: new Date(nowMs).toISOString(),
+    lines,
+    adjustments: adjusted,
+    carriedIn,
+    total,
+    roundedCents,
+    payableCents,
+    carriedOut,
+    forfeited,
+    minimumPolicy,
+    outcome,
   };
   state.recentStatements.push(statement);
   if (state.recentStatements.length > LIMITS.recentStatements) state.recentStatements.shift();

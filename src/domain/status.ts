@@ -50,13 +50,26 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
   const tally = monthTally(state, month);
   const { tier, ratePercent } = tierFor(tally.eligiblePayments);
   const { quarter, at } = state.nextPayout;
-  const estimated = monthsOfQuarter(quarter).reduce((sum, m) => sum + monthTally(state, m).cashback, 0) + state.carryForward;
+  const estimated =
+    monthsOfQuarter(quarter).reduce((sum, m) => sum + monthTally(state, m).cashback, 0) + state.carryForward;
   return {
     userId: state.userId,
     asOf: new Date(nowMs).toISOString(),
-    currentMonth: { month, eligiblePayments: tally.eligiblePayments, netSpendCents: tally.netSpendCents, tier, ratePercent,
-      paymentsToNextTier: paymentsToNextTier(tally.eligiblePayments) },
-    openQuarter: { quarter, payoutAt: new Date(at).toISOString(), payoutDate: isoInZone(at, state.program.timeZone).slice(0, 10), estimated, estimatedCents: roundHalfUpToCents(estimated) },
+    currentMonth: {
+      month,
+      eligiblePayments: tally.eligiblePayments,
+      netSpendCents: tally.netSpendCents,
+      tier,
+      ratePercent,
+      paymentsToNextTier: paymentsToNextTier(tally.eligiblePayments),
+    },
+    openQuarter: {
+      quarter,
+      payoutAt: new Date(at).toISOString(),
+      payoutDate: isoInZone(at, state.program.timeZone).slice(0, 10),
+      estimated,
+      estimatedCents: roundHalfUpToCents(estimated),
+    },
     carryForward: state.carryForward,
     payoutStatus: payoutSummary(state),
     lastPaidQuarter: state.lastPaidQuarter,
@@ -69,14 +82,20 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
 
 /** The workflow's "current details" in the Temporal UI (rendered as Markdown). */
 export function summaryLine(status: CashbackStatus): string {
-  const m = status.currentMonth;
+  const { currentMonth: m, openQuarter: open, counters } = status;
   const next = m.paymentsToNextTier === undefined ? 'top tier' : `${m.paymentsToNextTier} more for the next tier`;
-  const failed = status.unpaid.filter((p) => p.status === 'failed')
-    .map((p) => `- **${p.quarter} payout FAILED** (${formatEuros(p.amountCents)}): ${p.failureReason ?? ''} — retry with \`retry-payout ${status.userId} ${p.quarter}\``);
+  const failed = status.unpaid
+    .filter((p) => p.status === 'failed')
+    .map(
+      (p) =>
+        `- **${p.quarter} payout FAILED** (${formatEuros(p.amountCents)}): ${p.failureReason ?? ''} — ` +
+        `retry with \`retry-payout ${status.userId} ${p.quarter}\``,
+    );
   return [
     ...failed,
     `- ${m.month}: ${m.eligiblePayments} eligible payments, tier ${m.tier} (${m.ratePercent} %), ${next}`,
-    `- ${status.openQuarter.quarter}: about ${formatEuros(status.openQuarter.estimatedCents)}, paid on ${status.openQuarter.payoutDate}`,
-    `- last paid: ${status.lastPaidQuarter ?? 'never'}; payments ${status.counters.payments}, duplicates ${status.counters.duplicates}, rejected ${status.counters.rejected}`,
+    `- ${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${open.payoutDate}`,
+    `- last paid: ${status.lastPaidQuarter ?? 'never'}; payments ${counters.payments}, ` +
+      `duplicates ${counters.duplicates}, rejected ${counters.rejected}`,
   ].join('\n');
 }

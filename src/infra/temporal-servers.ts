@@ -25,8 +25,12 @@ export interface DevServer {
 }
 
 const cliTypeName: Record<SearchAttributeType, string> = {
-  [SearchAttributeType.TEXT]: 'Text', [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int',
-  [SearchAttributeType.DOUBLE]: 'Double', [SearchAttributeType.BOOL]: 'Bool', [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
   [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
 };
 
@@ -36,14 +40,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (cli.type !== 'existing-path') return startDownloadedDevServer(options);
   const port = options.port ?? (await freePort());
   const args = [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--log-level',
+    'error',
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...cashbackSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName[key.type]}`]),
   ];
   // The CLI prints its "Server:" line once the frontend accepts connections.
   const server = await step('starting the Temporal dev server', () =>
-    startProcess({ name: 'Temporal dev server', command: cli.path, args, detached: true, ready: /^Server:\s/m }));
+    startProcess({ name: 'Temporal dev server', command: cli.path, args, detached: true, ready: /^Server:\s/m }),
+  );
   return {
     address: `127.0.0.1:${port}`,
     ...(options.uiPort !== undefined ? { uiUrl: `http://localhost:${options.uiPort}` } : {}),
@@ -51,15 +63,24 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 }
 
-/** Without Go or a CLI of our own: the SDK downloads the CLI and runs it (in our process group, so Ctrl-C reaches it). */
+/**
+ * Without Go or a CLI of our own: the SDK downloads the CLI and runs it (in our process group, so Ctrl-C reaches it).
+ */
 async function startDownloadedDevServer(options: DevServerOptions): Promise<DevServer> {
-  const env = await step('starting the Temporal dev server (downloaded by the SDK)', () => TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'cached-download' }, dbFilename: options.dbFilename, port: options.port, ip: '127.0.0.1',
-      ui: options.uiPort !== undefined, uiPort: options.uiPort, searchAttributes: cashbackSearchAttributes,
-      log: { format: 'pretty', level: 'error' },
-    },
-  }));
+  const env = await step('starting the Temporal dev server (downloaded by the SDK)', () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        dbFilename: options.dbFilename,
+        port: options.port,
+        ip: '127.0.0.1',
+        ui: options.uiPort !== undefined,
+        uiPort: options.uiPort,
+        searchAttributes: cashbackSearchAttributes,
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+  );
   return {
     address: env.address,
     ...(options.uiPort !== undefined ? { uiUrl: `http://localhost:${options.uiPort}` } : {}),

@@ -12,7 +12,17 @@ export interface FileEvent {
   problem?: string;
 }
 
-export const CSV_COLUMNS = ['type', 'id', 'userId', 'paymentId', 'cents', 'currency', 'kind', 'fundingAccount', 'occurredAt'] as const;
+export const CSV_COLUMNS = [
+  'type',
+  'id',
+  'userId',
+  'paymentId',
+  'cents',
+  'currency',
+  'kind',
+  'fundingAccount',
+  'occurredAt',
+] as const;
 
 function eventType(value: unknown): EventType | undefined {
   return value === 'payment' || value === 'refund' ? value : undefined;
@@ -23,22 +33,44 @@ function fromCsvRecord(record: Record<string, string>): Pick<FileEvent, 'type' |
   if (!type) return { problem: `type must be payment or refund, got "${record.type ?? ''}"` };
   const cents = /^-?\d+(\.\d+)?$/.test(record.cents ?? '') ? Number(record.cents) : record.cents;
   const amount = { cents, currency: record.currency || 'EUR' };
-  const raw = type === 'payment'
-    ? { paymentId: record.id, userId: record.userId, amount, kind: record.kind, fundingAccount: record.fundingAccount, occurredAt: record.occurredAt }
-    : { refundId: record.id, paymentId: record.paymentId, userId: record.userId, amount, occurredAt: record.occurredAt };
+  const raw =
+    type === 'payment'
+      ? {
+          paymentId: record.id,
+          userId: record.userId,
+          amount,
+          kind: record.kind,
+          fundingAccount: record.fundingAccount,
+          occurredAt: record.occurredAt,
+        }
+      : {
+          refundId: record.id,
+          paymentId: record.paymentId,
+          userId: record.userId,
+          amount,
+          occurredAt: record.occurredAt,
+        };
   return { type, raw };
 }
 
 async function* readCsv(path: string): AsyncGenerator<FileEvent> {
-  const parser = createReadStream(path).pipe(parse({ columns: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  const parser = createReadStream(path).pipe(
+    parse({ columns: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }),
+  );
   // csv-parse counts short or long rows cumulatively: a row is malformed when the count moves.
   let invalidSoFar = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; invalid_field_length: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number; invalid_field_length: number };
+  }>) {
     const missing = CSV_COLUMNS.filter((column) => !(column in record));
     const wrongLength = info.invalid_field_length > invalidSoFar;
     invalidSoFar = info.invalid_field_length;
     if (missing.length || wrongLength) {
-      yield { line: info.lines, problem: `expected ${CSV_COLUMNS.length} columns (${CSV_COLUMNS.join(',')}), got ${Object.keys(record).length}` };
+      yield {
+        line: info.lines,
+        problem: `expected ${CSV_COLUMNS.length} columns (${CSV_COLUMNS.join(',')}), got ${Object.keys(record).length}`,
+      };
       continue;
     }
     yield { line: info.lines, ...fromCsvRecord(record) };
@@ -59,7 +91,9 @@ async function* readJsonLines(path: string): AsyncGenerator<FileEvent> {
     }
     const { type, ...raw } = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
     const kind = eventType(type);
-    yield kind ? { line, type: kind, raw } : { line, problem: `"type" must be "payment" or "refund", got ${JSON.stringify(type)}` };
+    yield kind
+      ? { line, type: kind, raw }
+      : { line, problem: `"type" must be "payment" or "refund", got ${JSON.stringify(type)}` };
   }
 }
 

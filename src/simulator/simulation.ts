@@ -1,5 +1,6 @@
 // The rules offline: the same domain functions the workflow runs, over a file of events, without any server.
-// Time is the events' own: each user's clock is the latest occurredAt seen, and quarters close as it passes their payout.
+// Time is the events' own: each user's clock is the latest occurredAt seen, and quarters close as it passes their
+// payout.
 import { applyRawEvent } from '../domain/apply-event.ts';
 import type { EventType } from '../domain/events.ts';
 import { quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
@@ -36,13 +37,23 @@ export class Simulation {
     const { userId, occurredAt } = (raw ?? {}) as { userId?: unknown; occurredAt?: unknown };
     const at = typeof occurredAt === 'string' ? Date.parse(occurredAt) : Number.NaN;
     if (typeof userId !== 'string' || !userId || !Number.isFinite(at)) {
-      this.problems.push({ line, reason: typeof userId !== 'string' || !userId ? 'userId is missing' : `occurredAt "${String(occurredAt)}" is not an instant` });
+      this.problems.push({
+        line,
+        reason:
+          typeof userId !== 'string' || !userId
+            ? 'userId is missing'
+            : `occurredAt "${String(occurredAt)}" is not an instant`,
+      });
       return;
     }
     let book = this.users.get(userId);
     if (!book) {
       // Books open at the quarter of the user's first event, whenever the file starts.
-      book = { state: initialState(userId, at, this.program, quarterOfInstant(at, this.program.timeZone)), clock: at, statements: [] };
+      book = {
+        state: initialState(userId, at, this.program, quarterOfInstant(at, this.program.timeZone)),
+        clock: at,
+        statements: [],
+      };
       this.users.set(userId, book);
     }
     book.clock = Math.max(book.clock, at);

@@ -1,6 +1,13 @@
 // Builds the cashback worker: the same code for the worker process, the tests and the benchmarks.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type Logger, type WorkerOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type Logger,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createPayoutActivities } from '../activities/payout-activities.ts';
 
@@ -27,9 +34,18 @@ export interface CashbackWorkerOptions {
 /** Bundles the workflows, logging one line: the bundler's own report is a multi-kilobyte webpack summary. */
 export async function bundleWorkflows(logger: Logger = Runtime.instance().logger): Promise<string> {
   const started = performance.now();
-  const quiet: Logger = { ...logger, log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined };
+  const quiet: Logger = {
+    ...logger,
+    log: () => undefined,
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+  };
   const { code } = await bundleWorkflowCode({ workflowsPath, preloadModules: sharedWorkflowModules, logger: quiet });
-  logger.info('workflow bundle built', { sizeKiB: Math.round(code.length / 1024), ms: Math.round(performance.now() - started) });
+  logger.info('workflow bundle built', {
+    sizeKiB: Math.round(code.length / 1024),
+    ms: Math.round(performance.now() - started),
+  });
   return code;
 }
 
@@ -38,7 +54,9 @@ export async function createCashbackWorker(options: CashbackWorkerOptions): Prom
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
-    workflowBundle: options.workflowBundleCodePath ? { codePath: options.workflowBundleCodePath } : { code: await bundleWorkflows() },
+    workflowBundle: options.workflowBundleCodePath
+      ? { codePath: options.workflowBundleCodePath }
+      : { code: await bundleWorkflows() },
     activities: createPayoutActivities(options.orm),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...options.tuning,

@@ -1,6 +1,8 @@
-// The worker's log, one record per line: readable and coloured for a person at a terminal (pino-pretty), one JSON object
+// The worker's log, one record per line: readable and coloured for a person at a terminal (pino-pretty), one JSON
+// object
 // for machines (LOG_FORMAT=json, or whenever the output is not a terminal). JSON lines are buffered and written off the
-// hot path: the SDK's own multi-line synchronous print took a third of the worker's main thread in the quarter-end storm.
+// hot path: the SDK's own multi-line synchronous print took a third of the worker's main thread in the quarter-end
+// storm.
 import type { Logger, LogLevel, LogMetadata } from '@temporalio/worker';
 import { pino, type DestinationStream } from 'pino';
 import pinoPretty from 'pino-pretty';
@@ -13,21 +15,34 @@ export function defaultLogFormat(): LogFormat {
 
 function destination(format: LogFormat): DestinationStream {
   if (format === 'json') return pino.destination({ sync: false });
-  // The SDK's context (namespace, task queue, run id) is long and the same on most lines: the JSON keeps it, a person reads less.
-  return pinoPretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'sdkComponent,namespace,taskQueue,runId,workflowType,activityType,attempt', singleLine: true });
+  // The SDK's context (namespace, task queue, run id) is long and the same on most lines: the JSON keeps it, a person
+  // reads less.
+  return pinoPretty({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'sdkComponent,namespace,taskQueue,runId,workflowType,activityType,attempt',
+    singleLine: true,
+  });
 }
 
-export function createLogger(level: LogLevel, format: LogFormat = defaultLogFormat(), sink: DestinationStream = destination(format)): Logger {
-  const log = pino({
-    level: level.toLowerCase(),
-    base: undefined,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    serializers: { error: pino.stdSerializers.err, failure: pino.stdSerializers.err },
-    // An activity's task token is an opaque credential of its attempt: no use in a log line.
-    redact: { paths: ['taskToken'], remove: true },
-  }, sink);
-  const write = (at: LogLevel, message: string, meta?: LogMetadata) => log[at.toLowerCase() as Lowercase<LogLevel>](meta ?? {}, message);
+export function createLogger(
+  level: LogLevel,
+  format: LogFormat = defaultLogFormat(),
+  sink: DestinationStream = destination(format),
+): Logger {
+  const log = pino(
+    {
+      level: level.toLowerCase(),
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: pino.stdSerializers.err, failure: pino.stdSerializers.err },
+      // An activity's task token is an opaque credential of its attempt: no use in a log line.
+      redact: { paths: ['taskToken'], remove: true },
+    },
+    sink,
+  );
+  const write = (at: LogLevel, message: string, meta?: LogMetadata) =>
+    log[at.toLowerCase() as Lowercase<LogLevel>](meta ?? {}, message);
   return {
     log: write,
     trace: (message, meta) => write('TRACE', message, meta),

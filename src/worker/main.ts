@@ -1,4 +1,5 @@
-// The worker process: config from the environment, migrations, the cashback worker, graceful shutdown on SIGTERM/SIGINT.
+// The worker process: config from the environment, migrations, the cashback worker, graceful shutdown on
+// SIGTERM/SIGINT.
 import { NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { readEnvironment } from '../config/environment.ts';
 import { migrate, openOrm } from '../db/orm.ts';
@@ -24,10 +25,16 @@ export async function runWorker(): Promise<void> {
   const connection = await NativeConnection.connect(env.temporal.connectionOptions);
   try {
     const worker = await createCashbackWorker({
-      connection, namespace: env.temporal.namespace, taskQueue: env.TEMPORAL_TASK_QUEUE, orm, maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
+      connection,
+      namespace: env.temporal.namespace,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      orm,
+      maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
     });
     log.info('worker ready', {
-      address: env.temporal.address, namespace: env.temporal.namespace, taskQueue: env.TEMPORAL_TASK_QUEUE,
+      address: env.temporal.address,
+      namespace: env.temporal.namespace,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
       metrics: env.METRICS_PORT ? `http://localhost:${env.METRICS_PORT}/metrics` : 'off',
     });
     await worker.run();

@@ -1,8 +1,17 @@
 // One run of a user's cashback workflow: the state it carries, the events and retries queued for it, and its steps.
 // Deterministic: all rules come from src/domain; time is workflow time; I/O happens only in activities.
 import {
-  type ActivityOptions, ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, log,
-  proxyActivities, setCurrentDetails, sleep, workflowInfo,
+  type ActivityOptions,
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CreditResult, PayoutActivities } from '../activities/payout-activities.ts';
 import { applyRawEvent } from '../domain/apply-event.ts';
@@ -10,12 +19,22 @@ import { parseQuarterKey, quarterIndex, type QuarterKey } from '../domain/calend
 import { DEFAULT_PROGRAM } from '../domain/config.ts';
 import { describeRawEvent, type EventType } from '../domain/events.ts';
 import { formatEuros } from '../domain/money.ts';
-import { initialState, pruneOutsideWindow, reject, type CashbackState, type Outcome, type UnpaidPayout } from '../domain/state.ts';
+import {
+  initialState,
+  pruneOutsideWindow,
+  reject,
+  type CashbackState,
+  type Outcome,
+  type UnpaidPayout,
+} from '../domain/state.ts';
 import type { QuarterStatement } from '../domain/statement-types.ts';
 import { closeQuarter } from '../domain/statement.ts';
 import { statusOf, summaryLine } from '../domain/status.ts';
 import {
-  ACCOUNT_UNAVAILABLE, type CashbackWorkflowInput, type PendingEvent, type RetryPayoutResult,
+  ACCOUNT_UNAVAILABLE,
+  type CashbackWorkflowInput,
+  type PendingEvent,
+  type RetryPayoutResult,
 } from './definitions.ts';
 import type { cashbackWorkflow } from './cashback-workflow.ts';
 import { SearchAttributePublisher } from './search-attributes.ts';
@@ -24,10 +43,16 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 // Transient failures (database down, worker crash) are retried without limit: a payout must complete, not give up.
 // Each is one short transaction: 10 s bounds how long a crashed worker's attempt blocks the retry.
 const storeOptions: ActivityOptions = { startToCloseTimeout: '10 seconds', retry };
-const creditOptions: ActivityOptions = { ...storeOptions, retry: { ...retry, nonRetryableErrorTypes: [ACCOUNT_UNAVAILABLE] } };
+const creditOptions: ActivityOptions = {
+  ...storeOptions,
+  retry: { ...retry, nonRetryableErrorTypes: [ACCOUNT_UNAVAILABLE] },
+};
 const { saveStatement, creditSeqrAccount, settleQuarter } = proxyActivities<PayoutActivities>(storeOptions);
 
-/** Roll over well before the server's hard limits (10,000 signals per run; it suggests continue-as-new near 4,096 events). */
+/**
+ * Roll over well before the server's hard limits (10,000 signals per run; it suggests continue-as-new near 4,096
+ * events).
+ */
 const HISTORY_ROLLOVER = 3_000;
 
 export class CashbackRun {
@@ -60,7 +85,8 @@ export class CashbackRun {
     const payout = this.state.unpaid[key];
     if (!payout) throw new Error(`no unpaid payout for ${this.state.userId} in ${key}`);
     if (this.retryRequests.includes(key)) throw new Error(`a retry of the ${key} payout is already under way`);
-    if (payout.status !== 'failed') throw new Error(`the ${key} payout is ${payout.status}, not failed: nothing to retry`);
+    if (payout.status !== 'failed')
+      throw new Error(`the ${key} payout is ${payout.status}, not failed: nothing to retry`);
   }
 
   /** Queues an operator's retry; resolves with its result once the main loop has served it. */
@@ -95,12 +121,19 @@ export class CashbackRun {
     return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_ROLLOVER;
   }
 
-  /** Continues as new once update handlers are done; returns instead when a retry arrives meanwhile (the loop serves it). */
+  /**
+   * Continues as new once update handlers are done; returns instead when a retry arrives meanwhile (the loop serves
+   * it).
+   */
   async rollOver(): Promise<void> {
     await condition(() => allHandlersFinished() || this.retryRequests.length > 0);
     if (this.retryRequests.length > 0) return;
     this.applyEvents();
-    await continueAsNew<typeof cashbackWorkflow>({ userId: this.state.userId, state: this.state, pending: this.pending });
+    await continueAsNew<typeof cashbackWorkflow>({
+      userId: this.state.userId,
+      state: this.state,
+      pending: this.pending,
+    });
   }
 
   /** Applies every queued event; a bad one, or one no rule foresaw, is recorded as rejected, never fails the task. */
@@ -113,7 +146,8 @@ export class CashbackRun {
         const reason = `could not be applied: ${error instanceof Error ? error.message : String(error)}`;
         outcome = reject(this.state, describeRawEvent(event.raw), reason, event.receivedAt);
       }
-      if (outcome.result === 'rejected') log.warn('event rejected', { userId: this.state.userId, reason: outcome.reason });
+      if (outcome.result === 'rejected')
+        log.warn('event rejected', { userId: this.state.userId, reason: outcome.reason });
     }
   }
 
@@ -123,7 +157,8 @@ export class CashbackRun {
     while (this.payoutDue) {
       const statement = closeQuarter(this.state, Date.now());
       if (statement.payableCents > 0) await this.settle(statement);
-      else await saveStatement.executeWithOptions({ ...storeOptions, summary: describeStatement(statement) }, [statement]);
+      else
+        await saveStatement.executeWithOptions({ ...storeOptions, summary: describeStatement(statement) }, [statement]);
       this.applyEvents();
     }
     pruneOutsideWindow(this.state, Date.now());
@@ -136,28 +171,47 @@ export class CashbackRun {
 
   /** Saves a payable quarter's statement and credits it, in one activity (one transaction). */
   private async settle(statement: QuarterStatement): Promise<void> {
-    const payout: UnpaidPayout = { quarter: statement.quarter, amountCents: statement.payableCents, status: 'pending', attempts: 0 };
+    const payout: UnpaidPayout = {
+      quarter: statement.quarter,
+      amountCents: statement.payableCents,
+      status: 'pending',
+      attempts: 0,
+    };
     this.state.unpaid[statement.quarter] = payout;
     await this.credit(payout, (summary) =>
-      settleQuarter.executeWithOptions({ ...creditOptions, summary: `close ${statement.quarter} and ${summary}` }, [statement]));
+      settleQuarter.executeWithOptions({ ...creditOptions, summary: `close ${statement.quarter} and ${summary}` }, [
+        statement,
+      ]),
+    );
   }
 
   /** Credits a failed quarter again, under the same idempotency key. */
   private retryCredit(quarter: QuarterKey): Promise<RetryPayoutResult> {
     const payout = this.state.unpaid[quarter]!;
     const request = { userId: this.state.userId, quarter, amountCents: payout.amountCents };
-    return this.credit(payout, (summary) => creditSeqrAccount.executeWithOptions({ ...creditOptions, summary }, [request]));
+    return this.credit(payout, (summary) =>
+      creditSeqrAccount.executeWithOptions({ ...creditOptions, summary }, [request]),
+    );
   }
 
-  /** Runs one credit attempt of `payout` and records its outcome; `summary` is what operators see in the Temporal UI. */
-  private async credit(payout: UnpaidPayout, attempt: (summary: string) => Promise<CreditResult>): Promise<RetryPayoutResult> {
+  /**
+   * Runs one credit attempt of `payout` and records its outcome; `summary` is what operators see in the Temporal UI.
+   */
+  private async credit(
+    payout: UnpaidPayout,
+    attempt: (summary: string) => Promise<CreditResult>,
+  ): Promise<RetryPayoutResult> {
     const { quarter, amountCents } = payout;
     payout.status = 'pending';
     payout.attempts += 1;
     try {
-      const { ledgerEntryId } = await attempt(`credit ${formatEuros(amountCents)} cashback for ${quarter} to ${this.state.userId} (attempt ${payout.attempts})`);
+      const { ledgerEntryId } = await attempt(
+        `credit ${formatEuros(amountCents)} cashback for ${quarter} to ${this.state.userId} ` +
+          `(attempt ${payout.attempts})`,
+      );
       delete this.state.unpaid[quarter];
-      if (!this.state.lastPaidQuarter || quarterIndex(quarter) > quarterIndex(this.state.lastPaidQuarter)) this.state.lastPaidQuarter = quarter;
+      if (!this.state.lastPaidQuarter || quarterIndex(quarter) > quarterIndex(this.state.lastPaidQuarter))
+        this.state.lastPaidQuarter = quarter;
       log.info('payout credited', { userId: this.state.userId, quarter, amountCents, ledgerEntryId });
       return { quarter, status: 'paid', amountCents, ledgerEntryId };
     } catch (error) {

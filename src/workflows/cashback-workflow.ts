@@ -1,10 +1,16 @@
-// One long-running workflow per user: tallies payments, closes each quarter at its payout instant, credits exactly once.
+// One long-running workflow per user: tallies payments, closes each quarter at its payout instant, credits exactly
+// once.
 import { condition, setHandler } from '@temporalio/workflow';
 import { paymentRemaining } from '../domain/state.ts';
 import { statusOf } from '../domain/status.ts';
 import { CashbackRun } from './cashback-run.ts';
 import {
-  paymentRemainingQuery, paymentSignal, refundSignal, retryPayoutUpdate, statusQuery, type CashbackWorkflowInput,
+  paymentRemainingQuery,
+  paymentSignal,
+  refundSignal,
+  retryPayoutUpdate,
+  statusQuery,
+  type CashbackWorkflowInput,
 } from './definitions.ts';
 
 export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<void> {
@@ -13,7 +19,9 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
   setHandler(refundSignal, (raw) => run.enqueue('refund', raw));
   setHandler(statusQuery, () => statusOf(run.state, Date.now()));
   setHandler(paymentRemainingQuery, (paymentId) => paymentRemaining(run.state, paymentId));
-  setHandler(retryPayoutUpdate, (quarter) => run.requestRetry(quarter), { validator: (quarter) => run.validateRetry(quarter) });
+  setHandler(retryPayoutUpdate, (quarter) => run.requestRetry(quarter), {
+    validator: (quarter) => run.validateRetry(quarter),
+  });
 
   run.applyEvents();
   for (;;) {

@@ -1,4 +1,5 @@
-// Typed custom search attributes on every user's workflow: operators query "all failed payouts" in one visibility query.
+// Typed custom search attributes on every user's workflow: operators query "all failed payouts" in one visibility
+// query.
 import { defineSearchAttributeKey, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 
@@ -30,7 +31,12 @@ export class SearchAttributePublisher {
 
   publish(values: SearchAttributeValues): void {
     const { tier, payoutStatus, lastPaidQuarter } = values;
-    if (tier === this.shown.tier && payoutStatus === this.shown.payoutStatus && lastPaidQuarter === this.shown.lastPaidQuarter) return;
+    if (
+      tier === this.shown.tier &&
+      payoutStatus === this.shown.payoutStatus &&
+      lastPaidQuarter === this.shown.lastPaidQuarter
+    )
+      return;
     upsertSearchAttributes([
       { key: CashbackTier, value: tier },
       { key: PayoutStatus, value: payoutStatus },

@@ -10,13 +10,30 @@ import { openOrm } from '../../src/db/orm.ts';
 import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 
 let orm: MikroORM;
-beforeAll(async () => { orm = await openOrm(inject('databaseUrl')); });
-afterAll(async () => { await orm.close(); });
+beforeAll(async () => {
+  orm = await openOrm(inject('databaseUrl'));
+});
+afterAll(async () => {
+  await orm.close();
+});
 
 // Runs the real activity function inside an activity context (for its logger), outside any worker.
 function statementFor(userId: string): QuarterStatement {
-  return { userId, quarter: '2027-Q1', closedAt: new Date().toISOString(), lines: [], adjustments: [], carriedIn: 0, total: 25_000,
-    roundedCents: 250, payableCents: 250, carriedOut: 0, forfeited: 0, minimumPolicy: 'carry-forward', outcome: 'payable' };
+  return {
+    userId,
+    quarter: '2027-Q1',
+    closedAt: new Date().toISOString(),
+    lines: [],
+    adjustments: [],
+    carriedIn: 0,
+    total: 25_000,
+    roundedCents: 250,
+    payableCents: 250,
+    carriedOut: 0,
+    forfeited: 0,
+    minimumPolicy: 'carry-forward',
+    outcome: 'payable',
+  };
 }
 
 const run = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;
@@ -48,7 +65,9 @@ describe('creditSeqrAccount', () => {
           await run(() => activities.creditSeqrAccount({ userId, quarter: '2027-Q1', amountCents: 250 }));
         }
       })();
-      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('payouts stalled: an activity waits for a second pool connection')), 10_000));
+      const timeout = new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('payouts stalled: an activity waits for a second pool connection')), 10_000),
+      );
       await Promise.race([payouts, timeout]);
       expect(await orm.em.fork().count(LedgerEntry, { userId: { $in: users } })).toBe(users.length);
     } finally {
@@ -59,9 +78,17 @@ describe('creditSeqrAccount', () => {
   it('refuses a blocked account with a non-retryable AccountUnavailable error, and moves no money', async () => {
     const activities = createPayoutActivities(orm);
     const userId = `idem-${randomUUID().slice(0, 8)}`;
-    await orm.em.fork().getConnection().execute("insert into seqr_account (user_id, status) values (?, 'closed')", [userId]);
-    await expect(run(() => activities.creditSeqrAccount({ userId, quarter: '2027-Q1', amountCents: 500 })))
-      .rejects.toMatchObject({ type: 'AccountUnavailable', nonRetryable: true, message: `Seqr Account of ${userId} is closed` });
+    await orm.em
+      .fork()
+      .getConnection()
+      .execute("insert into seqr_account (user_id, status) values (?, 'closed')", [userId]);
+    await expect(
+      run(() => activities.creditSeqrAccount({ userId, quarter: '2027-Q1', amountCents: 500 })),
+    ).rejects.toMatchObject({
+      type: 'AccountUnavailable',
+      nonRetryable: true,
+      message: `Seqr Account of ${userId} is closed`,
+    });
     expect(await orm.em.fork().count(LedgerEntry, { userId })).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-// docker-compose.yml cannot run here (no Docker engine): check it against what the worker actually reads, and validate it
+// docker-compose.yml cannot run here (no Docker engine): check it against what the worker actually reads, and validate
+// it
 // with the compose client when one is installed.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,8 +26,11 @@ describe('docker-compose.yml', () => {
   it('points the worker at the compose PostgreSQL and Temporal services', () => {
     const url = new URL(worker.environment.DATABASE_URL);
     expect(url.hostname in compose.services).toBe(true);
-    expect([url.username, url.password, url.pathname.slice(1)])
-      .toEqual([postgres.environment.POSTGRES_USER, postgres.environment.POSTGRES_PASSWORD, postgres.environment.POSTGRES_DB]);
+    expect([url.username, url.password, url.pathname.slice(1)]).toEqual([
+      postgres.environment.POSTGRES_USER,
+      postgres.environment.POSTGRES_PASSWORD,
+      postgres.environment.POSTGRES_DB,
+    ]);
     expect(worker.environment.TEMPORAL_ADDRESS.split(':')[0] in compose.services).toBe(true);
     expect(worker.ports).toContain(`${worker.environment.METRICS_PORT}:${worker.environment.METRICS_PORT}`);
   });
@@ -49,8 +53,15 @@ describe('docker-compose.yml', () => {
     const run = promisify(execFile);
     const docker = await onPath('docker');
     // The docker CLI validates only with its compose plugin; the standalone docker-compose client is the other way.
-    const plugin = docker && (await run(docker, ['compose', 'version']).then(() => true, () => false));
-    const client = plugin ? { command: docker, args: ['compose', 'config', '-q'] } : await onPath('docker-compose').then((path) => path && { command: path, args: ['config', '-q'] });
+    const plugin =
+      docker &&
+      (await run(docker, ['compose', 'version']).then(
+        () => true,
+        () => false,
+      ));
+    const client = plugin
+      ? { command: docker, args: ['compose', 'config', '-q'] }
+      : await onPath('docker-compose').then((path) => path && { command: path, args: ['config', '-q'] });
     if (!client) return expect(client, 'no compose client: only the checks above ran').toBeFalsy();
     await run(client.command, client.args, { cwd: root }).catch((error: { stderr?: string }) => {
       throw new Error(String(error.stderr));

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  addQuarters, firstOpenQuarter, monthOfInstant, monthsOfQuarter, parseQuarterKey, payoutInstant, quarterEnd, quarterOfInstant,
+  addQuarters,
+  firstOpenQuarter,
+  monthOfInstant,
+  monthsOfQuarter,
+  parseQuarterKey,
+  payoutInstant,
+  quarterEnd,
+  quarterOfInstant,
 } from '../../src/domain/calendar.ts';
 
 const zone = 'Europe/Stockholm';
@@ -9,10 +16,14 @@ const at = (iso: string) => Date.parse(iso);
 
 describe('program calendar (Europe/Stockholm)', () => {
   it.each([
-    ['2027-01-31T22:59:59.999Z', '2027-01'], ['2027-01-31T23:00:00.000Z', '2027-02'], // midnight CET = 23:00 UTC
-    ['2027-03-31T21:59:59.999Z', '2027-03'], ['2027-03-31T22:00:00.000Z', '2027-04'], // after the spring change: CEST
-    ['2027-10-31T22:59:59.999Z', '2027-10'], ['2027-10-31T23:00:00.000Z', '2027-11'], // the autumn change is that very day
-    ['2027-12-31T22:59:59.999Z', '2027-12'], ['2027-12-31T23:00:00.000Z', '2028-01'],
+    ['2027-01-31T22:59:59.999Z', '2027-01'],
+    ['2027-01-31T23:00:00.000Z', '2027-02'], // midnight CET = 23:00 UTC
+    ['2027-03-31T21:59:59.999Z', '2027-03'],
+    ['2027-03-31T22:00:00.000Z', '2027-04'], // after the spring change: CEST
+    ['2027-10-31T22:59:59.999Z', '2027-10'],
+    ['2027-10-31T23:00:00.000Z', '2027-11'], // the autumn change is that very day
+    ['2027-12-31T22:59:59.999Z', '2027-12'],
+    ['2027-12-31T23:00:00.000Z', '2028-01'],
   ])('%s falls in %s', (instant, month) => {
     expect(monthOfInstant(at(instant), zone)).toBe(month);
   });
@@ -44,11 +55,14 @@ describe('program calendar (Europe/Stockholm)', () => {
   });
 
   it('property: every instant lies inside its quarter, between the previous quarter end and its own', () => {
-    fc.assert(fc.property(fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2040-01-01T00:00:00Z') }), (instant) => {
-      const quarter = quarterOfInstant(instant, zone);
-      expect(instant).toBeLessThan(quarterEnd(quarter, zone));
-      expect(instant).toBeGreaterThanOrEqual(quarterEnd(addQuarters(quarter, -1), zone));
-      expect(monthsOfQuarter(quarter)).toContain(monthOfInstant(instant, zone));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2040-01-01T00:00:00Z') }), (instant) => {
+        const quarter = quarterOfInstant(instant, zone);
+        expect(instant).toBeLessThan(quarterEnd(quarter, zone));
+        expect(instant).toBeGreaterThanOrEqual(quarterEnd(addQuarters(quarter, -1), zone));
+        expect(monthsOfQuarter(quarter)).toContain(monthOfInstant(instant, zone));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

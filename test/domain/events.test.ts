@@ -3,10 +3,20 @@ import { isEligible, paymentKinds, validateEvent } from '../../src/domain/events
 
 const now = Date.parse('2027-01-15T12:00:00Z');
 const good = {
-  paymentId: 'p-1', userId: 'u-1', amount: { cents: 1234, currency: 'EUR' }, kind: 'in_store',
-  fundingAccount: 'sepa_direct_debit', occurredAt: '2027-01-15T12:00:00+01:00',
+  paymentId: 'p-1',
+  userId: 'u-1',
+  amount: { cents: 1234, currency: 'EUR' },
+  kind: 'in_store',
+  fundingAccount: 'sepa_direct_debit',
+  occurredAt: '2027-01-15T12:00:00+01:00',
 };
-const goodRefund = { refundId: 'r-1', paymentId: 'p-1', userId: 'u-1', amount: { cents: 100, currency: 'EUR' }, occurredAt: '2027-01-15T12:00:00Z' };
+const goodRefund = {
+  refundId: 'r-1',
+  paymentId: 'p-1',
+  userId: 'u-1',
+  amount: { cents: 100, currency: 'EUR' },
+  occurredAt: '2027-01-15T12:00:00Z',
+};
 
 describe('event validation', () => {
   it('accepts a well-formed payment and refund', () => {
@@ -15,7 +25,11 @@ describe('event validation', () => {
   });
 
   it.each([
-    ['unknown kind', { ...good, kind: 'casino' }, /kind must be one of in_store, online, shop_on_the_spot, p2p, charity/],
+    [
+      'unknown kind',
+      { ...good, kind: 'casino' },
+      /kind must be one of in_store, online, shop_on_the_spot, p2p, charity/,
+    ],
     ['fractional cents', { ...good, amount: { cents: 12.5, currency: 'EUR' } }, /whole number of cents/],
     ['zero cents', { ...good, amount: { cents: 0, currency: 'EUR' } }, /must be positive/],
     ['negative cents', { ...good, amount: { cents: -5, currency: 'EUR' } }, /must be positive/],

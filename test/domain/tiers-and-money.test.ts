@@ -4,7 +4,13 @@ import { monthCashback, paymentsToNextTier, tierFor } from '../../src/domain/tie
 
 describe('tiers', () => {
   it.each([
-    [0, 0, 0, 1], [1, 1, 1, 11], [11, 1, 1, 1], [12, 2, 2, 8], [19, 2, 2, 1], [20, 3, 3, undefined], [500, 3, 3, undefined],
+    [0, 0, 0, 1],
+    [1, 1, 1, 11],
+    [11, 1, 1, 1],
+    [12, 2, 2, 8],
+    [19, 2, 2, 1],
+    [20, 3, 3, undefined],
+    [500, 3, 3, undefined],
   ])('%i eligible payments → tier %i at %i %% (%s more for the next)', (count, tier, rate, next) => {
     expect(tierFor(count)).toMatchObject({ tier, ratePercent: rate });
     expect(paymentsToNextTier(count)).toBe(next);
@@ -21,7 +27,17 @@ describe('tiers', () => {
 
 describe('money', () => {
   it.each([
-    [9_949, 99], [9_950, 100], [10_000, 100], [10_049, 100], [10_050, 101], [0, 0], [49, 0], [50, 1], [-49, 0], [-50, 0], [-51, -1],
+    [9_949, 99],
+    [9_950, 100],
+    [10_000, 100],
+    [10_049, 100],
+    [10_050, 101],
+    [0, 0],
+    [49, 0],
+    [50, 1],
+    [-49, 0],
+    [-50, 0],
+    [-51, -1],
   ])('%i hundredths of a cent round half up to %i cents', (hundredths, cents) => {
     expect(roundHalfUpToCents(hundredths)).toBe(cents);
   });

@@ -14,7 +14,15 @@ import { runCli, startEngine } from '../support/processes.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Headless, and no background calls out of this closed network.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Screenshots go to a temporary folder, or into docs/ (for the README) with UPDATE_SCREENSHOTS=1. */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -35,9 +43,17 @@ beforeAll(async () => {
   metricsPort = await freePort();
   uiPort = await freePort();
   const ports = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PG_PORT: String(pgPort) };
-  engine = await startEngine({ SEQR_DATA_DIR: dataDir, ...ports, TEMPORAL_ADDRESS: '', DATABASE_URL: '', TEMPORAL_TASK_QUEUE: 'e2e', METRICS_PORT: String(metricsPort) });
+  engine = await startEngine({
+    SEQR_DATA_DIR: dataDir,
+    ...ports,
+    TEMPORAL_ADDRESS: '',
+    DATABASE_URL: '',
+    TEMPORAL_TASK_QUEUE: 'e2e',
+    METRICS_PORT: String(metricsPort),
+  });
   env = {
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_TASK_QUEUE: 'e2e',
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    TEMPORAL_TASK_QUEUE: 'e2e',
     DATABASE_URL: `postgresql://postgres:seqr@127.0.0.1:${pgPort}/seqr_cashback`,
   };
 });
@@ -64,28 +80,49 @@ describe('the running engine', () => {
     expect(result).toMatchObject({ creditedCents: 1400, quarter: expect.stringMatching(/^\d{4}-Q1$/) });
 
     const statement = await runCli(['statement', result.userId, result.quarter, '--json'], env);
-    expect(JSON.parse(statement.stdout)).toMatchObject({ payoutStatus: 'paid', paidCents: 1400, statement: { total: 140_000 } });
+    expect(JSON.parse(statement.stdout)).toMatchObject({
+      payoutStatus: 'paid',
+      paidCents: 1400,
+      statement: { total: 140_000 },
+    });
     const status = await runCli(['status', result.userId, '--json'], env);
-    expect(JSON.parse(status.stdout)).toMatchObject({ lastPaidQuarter: result.quarter, payoutStatus: 'paid', counters: { payments: 35 } });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      lastPaidQuarter: result.quarter,
+      payoutStatus: 'paid',
+      counters: { payments: 35 },
+    });
     const payouts = await runCli(['payouts', '--quarter', result.quarter, '--status', 'paid'], env);
     expect(payouts.stdout).toContain(result.userId);
     expect(payouts.stdout).toContain('€14.00');
-    // The payout's log line (one JSON object) names the user and the quarter; the worker serves Prometheus metrics when configured.
-    const logLines = engine.output().split('\n').flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return []; // the launcher's own lines are plain text
-      }
-    });
-    expect(logLines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'credited', userId: result.userId, quarter: result.quarter, amount: '€14.00' }));
+    // The payout's log line (one JSON object) names the user and the quarter; the worker serves Prometheus metrics when
+    // configured.
+    const logLines = engine
+      .output()
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return []; // the launcher's own lines are plain text
+        }
+      });
+    expect(logLines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        msg: 'credited',
+        userId: result.userId,
+        quarter: result.quarter,
+        amount: '€14.00',
+      }),
+    );
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/temporal_activity_execution_latency|temporal_workflow_completed|temporal_request/);
   });
 
   it('takes live payments and refunds through the CLI and shows them in status', async () => {
     const user = `e2e-${Date.now()}`;
-    for (let i = 0; i < 12; i++) expect((await runCli(['pay', user, '10.00', '--id', `${user}-p${i}`, '--kind', 'online'], env)).code).toBe(0);
+    for (let i = 0; i < 12; i++)
+      expect((await runCli(['pay', user, '10.00', '--id', `${user}-p${i}`, '--kind', 'online'], env)).code).toBe(0);
     expect((await runCli(['pay', user, '50', '--kind', 'p2p'], env)).code).toBe(0);
     const refund = await runCli(['refund', user, `${user}-p0`, '4.00'], env);
     expect(refund.stdout).toContain(`€4.00 of payment ${user}-p0`);
@@ -96,14 +133,32 @@ describe('the running engine', () => {
   });
 
   it('rejects bad input with a clear message and exit code 2', async () => {
-    expect(await runCli(['status', 'nobody-here'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('no cashback record for user nobody-here') });
-    expect(await runCli(['statement', 'x', '2027-Q7'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('quarter must look like 2027-Q1') });
-    expect(await runCli(['payouts', '--quarter', '2027-Q1', '--status', 'lost'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--status must be one of') });
+    expect(await runCli(['status', 'nobody-here'], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no cashback record for user nobody-here'),
+    });
+    expect(await runCli(['statement', 'x', '2027-Q7'], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('quarter must look like 2027-Q1'),
+    });
+    expect(await runCli(['payouts', '--quarter', '2027-Q1', '--status', 'lost'], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--status must be one of'),
+    });
     expect(await runCli(['pay', 'u', '-5'], env)).toMatchObject({ code: 2 });
-    expect(await runCli(['pay', 'u', '5', '--at', '2031-01-01T00:00:00Z'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('is in the future') });
-    expect(await runCli(['refund', 'u', 'no-such-payment', '1.00'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('refund of unknown payment') });
+    expect(await runCli(['pay', 'u', '5', '--at', '2031-01-01T00:00:00Z'], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('is in the future'),
+    });
+    expect(await runCli(['refund', 'u', 'no-such-payment', '1.00'], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('refund of unknown payment'),
+    });
     expect(await runCli(['retry-payout', 'nobody-here', '2027-Q1'], env)).toMatchObject({ code: 2 });
-    expect(await runCli(['frobnicate'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
+    expect(await runCli(['frobnicate'], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown command 'frobnicate'"),
+    });
   });
 
   it('lets an operator find a failed payout in the Temporal UI, see why, and retry it: paid once', async () => {
@@ -117,15 +172,33 @@ describe('the running engine', () => {
       const quarter = `${new Date().getUTCFullYear() - 1}-Q2`;
       const at = `${quarter.slice(0, 4)}-05-15T12:00:00+02:00`;
       await new CashbackClient(new Client({ connection }), 'e2e').importHistory(user, quarter, [
-        { type: 'payment', event: { paymentId: `${user}-1`, userId: user, amount: { cents: 25_000, currency: 'EUR' }, kind: 'online', fundingAccount: 'seqr_account', occurredAt: at } },
+        {
+          type: 'payment',
+          event: {
+            paymentId: `${user}-1`,
+            userId: user,
+            amount: { cents: 25_000, currency: 'EUR' },
+            kind: 'online',
+            fundingAccount: 'seqr_account',
+            occurredAt: at,
+          },
+        },
       ]);
       await connection.close();
-      await eventually(async () => ((await runCli(['payouts', '--quarter', quarter, '--status', 'failed'], env)).stdout.includes(user) ? true : undefined), 'the failed payout');
+      await eventually(
+        async () =>
+          (await runCli(['payouts', '--quarter', quarter, '--status', 'failed'], env)).stdout.includes(user)
+            ? true
+            : undefined,
+        'the failed payout',
+      );
 
       const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-        const query = encodeURIComponent(`PayoutStatus="failed" AND ExecutionStatus="Running" AND WorkflowId="cashback-${user}"`);
+        const query = encodeURIComponent(
+          `PayoutStatus="failed" AND ExecutionStatus="Running" AND WorkflowId="cashback-${user}"`,
+        );
         await page.goto(`http://localhost:${uiPort}/namespaces/default/workflows?query=${query}`);
         const link = page.getByRole('link', { name: `cashback-${user}` }).first();
         await link.waitFor({ timeout: 30_000 });
@@ -134,7 +207,8 @@ describe('the running engine', () => {
         await page.getByText('User Metadata', { exact: true }).click();
         // The UI renders Markdown (current details, activity summaries) inside sandboxed frames: find the details' one.
         const details = await eventually(async () => {
-          for (const frame of page.frames()) if (await frame.getByText(`${quarter} payout FAILED`).count()) return frame;
+          for (const frame of page.frames())
+            if (await frame.getByText(`${quarter} payout FAILED`).count()) return frame;
           return undefined;
         }, 'the current details in the UI');
         expect(await details.getByText(`Seqr Account of ${user} is blocked`).count()).toBeGreaterThan(0);
@@ -143,11 +217,22 @@ describe('the running engine', () => {
         await browser.close();
       }
 
-      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({ code: 1, stdout: expect.stringContaining('failed again') });
+      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({
+        code: 1,
+        stdout: expect.stringContaining('failed again'),
+      });
       await db.query("update seqr_account set status = 'open' where user_id = $1", [user]);
-      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`paid €2.50 to ${user} for ${quarter}`) });
-      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('no unpaid payout') });
-      const ledger = await db.query('select idempotency_key, amount_cents from ledger_entry where user_id = $1', [user]);
+      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining(`paid €2.50 to ${user} for ${quarter}`),
+      });
+      expect(await runCli(['retry-payout', user, quarter], env)).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('no unpaid payout'),
+      });
+      const ledger = await db.query('select idempotency_key, amount_cents from ledger_entry where user_id = $1', [
+        user,
+      ]);
       expect(ledger.rows).toEqual([{ idempotency_key: `cashback:${user}:${quarter}`, amount_cents: '250' }]);
     } finally {
       await db.end();

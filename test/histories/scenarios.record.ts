@@ -29,17 +29,24 @@ describe('record histories', () => {
       await h.cashback.recordPayment(first);
       const run1 = await runIdOf(handle);
       await h.cashback.recordPayment(first);
-      await h.env.client.workflow.getHandle(workflowIdFor(user)).signal('payment', { paymentId: 'junk', amount: 'lots' });
+      await h.env.client.workflow
+        .getHandle(workflowIdFor(user))
+        .signal('payment', { paymentId: 'junk', amount: 'lots' });
       await h.advanceTo('2027-02-15T12:00:00+01:00');
-      for (const cents of splitCents(20_000, 12)) await h.cashback.recordPayment(payment(user, cents, '2027-02-15T12:00:00+01:00', 'online'));
+      for (const cents of splitCents(20_000, 12))
+        await h.cashback.recordPayment(payment(user, cents, '2027-02-15T12:00:00+01:00', 'online'));
       await h.advanceTo('2027-03-20T12:00:00+01:00');
-      for (const cents of splitCents(30_000, 22)) await h.cashback.recordPayment(payment(user, cents, '2027-03-20T12:00:00+01:00', 'shop_on_the_spot'));
+      for (const cents of splitCents(30_000, 22))
+        await h.cashback.recordPayment(payment(user, cents, '2027-03-20T12:00:00+01:00', 'shop_on_the_spot'));
       await h.cashback.recordPayment(payment(user, 5_000, '2027-03-20T12:00:00+01:00', 'p2p'));
       await h.advanceTo('2027-04-05T00:00:00+02:00');
       await eventually(async () => ((await h.ledger(user)).length ? true : undefined), 'the Q1 credit');
       // The first event after a payout starts the next run.
       await h.cashback.recordRefund(refund(user, first.paymentId, 5_000, '2027-04-05T00:00:00+02:00'));
-      const run2 = await eventually(async () => { const id = await runIdOf(handle); return id !== run1 ? id : undefined; }, 'the second run');
+      const run2 = await eventually(async () => {
+        const id = await runIdOf(handle);
+        return id !== run1 ? id : undefined;
+      }, 'the second run');
       await h.cashback.getStatus(user);
       await save(h, 'seed', user, [run1, run2]);
     });
@@ -54,7 +61,10 @@ describe('record histories', () => {
       const run1 = await runIdOf(handle);
       await h.advanceTo('2027-07-05T00:00:00+02:00');
       await eventually(async () => ((await h.statement(user, '2027-Q2')) ? true : undefined), 'the Q2 statement');
-      const run2 = await eventually(async () => { const id = await runIdOf(handle); return id !== run1 ? id : undefined; }, 'the second run');
+      const run2 = await eventually(async () => {
+        const id = await runIdOf(handle);
+        return id !== run1 ? id : undefined;
+      }, 'the second run');
       await save(h, 'quiet', user, [run1, run2]);
     });
   });
@@ -68,7 +78,10 @@ describe('record histories', () => {
       const run1 = await runIdOf(handle);
       await h.setAccountStatus(user, 'blocked');
       await h.advanceTo('2027-04-05T00:00:00+02:00');
-      await eventually(async () => ((await h.statement(user, '2027-Q1'))?.payoutStatus === 'failed' ? true : undefined), 'the failure');
+      await eventually(
+        async () => ((await h.statement(user, '2027-Q1'))?.payoutStatus === 'failed' ? true : undefined),
+        'the failure',
+      );
       await h.setAccountStatus(user, 'open');
       const run = await runIdOf(handle);
       expect(await h.cashback.retryPayout(user, '2027-Q1')).toMatchObject({ status: 'paid' });

@@ -18,7 +18,14 @@ export default async function setup(project: TestProject) {
   const database = await testDatabase();
   await migrateDatabase(database.url);
   const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));
-  const code = await bundleWorkflows({ info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} });
+  const code = await bundleWorkflows({
+    info() {},
+    warn: console.warn,
+    error: console.error,
+    debug() {},
+    trace() {},
+    log() {},
+  });
   const workflowBundlePath = join(bundleDir, 'workflows.js');
   await writeFile(workflowBundlePath, code);
   project.provide('databaseUrl', database.url);

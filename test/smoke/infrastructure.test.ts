@@ -12,7 +12,11 @@ const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 async function runWorkflow(env: Pick<TestServer, 'client' | 'nativeConnection'>, taskQueue: string, sleepFor: string) {
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
   return worker.runUntil(
-    env.client.workflow.execute('sleepThenGreet', { taskQueue, workflowId: `smoke-${taskQueue}`, args: ['seqr', sleepFor] }),
+    env.client.workflow.execute('sleepThenGreet', {
+      taskQueue,
+      workflowId: `smoke-${taskQueue}`,
+      args: ['seqr', sleepFor],
+    }),
   );
 }
 
@@ -23,7 +27,7 @@ describe('infrastructure', () => {
       const started = Date.now();
       const before = await env.currentTimeMs();
       await expect(runWorkflow(env, 'smoke-time-skipping', '365 days')).resolves.toBe('hello seqr');
-      expect(await env.currentTimeMs() - before).toBeGreaterThanOrEqual(365 * 24 * 3600 * 1000);
+      expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(365 * 24 * 3600 * 1000);
       expect(Date.now() - started).toBeLessThan(60_000);
     } finally {
       await env.teardown();

@@ -1,4 +1,5 @@
-// Test databases: an isolated database on DATABASE_URL's server when set, else a fresh local PostgreSQL, dropped on stop.
+// Test databases: an isolated database on DATABASE_URL's server when set, else a fresh local PostgreSQL, dropped on
+// stop.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
@@ -23,7 +24,10 @@ export async function isolatedDatabaseOn(serverUrl: string): Promise<RunningPost
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    stop: () => withAdmin(serverUrl, (admin) => admin.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+    stop: () =>
+      withAdmin(serverUrl, (admin) => admin.query(`drop database if exists "${name}" with (force)`)).then(
+        () => undefined,
+      ),
   };
 }
 

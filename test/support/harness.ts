@@ -41,18 +41,26 @@ export interface Harness {
   setAccountStatus(userId: string, status: 'open' | 'closed' | 'blocked'): Promise<void>;
 }
 
-export async function withHarness(run: (h: Harness) => Promise<void>, program: ProgramConfig = DEFAULT_PROGRAM): Promise<void> {
+export async function withHarness(
+  run: (h: Harness) => Promise<void>,
+  program: ProgramConfig = DEFAULT_PROGRAM,
+): Promise<void> {
   const env = await startTimeSkippingServer();
   const orm = await openOrm(inject('databaseUrl'), { poolMax: 4 });
   const taskQueue = `cashback-test-${randomUUID()}`;
   const worker = await createCashbackWorker({
-    connection: env.nativeConnection, taskQueue, orm, workflowBundleCodePath: inject('workflowBundlePath'),
+    connection: env.nativeConnection,
+    taskQueue,
+    orm,
+    workflowBundleCodePath: inject('workflowBundlePath'),
   });
   const running = worker.run();
   // The client checks event dates against the server's (skipped) clock, as it would against real time in production.
   let clockOffset = (await env.currentTimeMs()) - Date.now();
   const harness: Harness = {
-    env, orm, taskQueue,
+    env,
+    orm,
+    taskQueue,
     cashback: new CashbackClient(env.client, taskQueue, program, () => Date.now() + clockOffset),
     newUser: (prefix = 'user') => `${prefix}-${randomUUID().slice(0, 8)}`,
     async advanceTo(iso) {
@@ -63,12 +71,21 @@ export async function withHarness(run: (h: Harness) => Promise<void>, program: P
     },
     ledger: (userId) => readLedger(orm.em.fork(), userId),
     statement: (userId, quarter) => readStatement(orm.em.fork(), userId, quarter),
-    books: (userId, quarter) => orm.em.fork().transactional(
-      async (tx) => ({ ledger: await readLedger(tx, userId), statement: await readStatement(tx, userId, quarter) }),
-      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true }),
+    books: (userId, quarter) =>
+      orm.em
+        .fork()
+        .transactional(
+          async (tx) => ({ ledger: await readLedger(tx, userId), statement: await readStatement(tx, userId, quarter) }),
+          { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+        ),
     async setAccountStatus(userId, status) {
-      await orm.em.fork().getConnection().execute(
-        'insert into seqr_account (user_id, status) values (?, ?) on conflict (user_id) do update set status = excluded.status', [userId, status]);
+      await orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          'insert into seqr_account (user_id, status) values (?, ?) on conflict (user_id) do update set status = excluded.status',
+          [userId, status],
+        );
     },
   };
   try {
@@ -98,8 +115,12 @@ let sequence = 0;
 export function payment(userId: string, cents: number, occurredAt: string, kind = 'in_store') {
   sequence += 1;
   return {
-    paymentId: `${userId}-p${sequence}`, userId, amount: { cents, currency: 'EUR' }, kind,
-    fundingAccount: sequence % 2 ? 'seqr_account' : 'sepa_direct_debit', occurredAt,
+    paymentId: `${userId}-p${sequence}`,
+    userId,
+    amount: { cents, currency: 'EUR' },
+    kind,
+    fundingAccount: sequence % 2 ? 'seqr_account' : 'sepa_direct_debit',
+    occurredAt,
   };
 }
 

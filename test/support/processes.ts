@@ -14,8 +14,13 @@ export interface CliResult {
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`${root}src/cli/main.ts`, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: root, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [`${root}src/cli/main.ts`, ...args],
+      { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -25,8 +30,14 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
  */
 export function startEngine(env: NodeJS.ProcessEnv, args: string[] = []): Promise<StartedProcess> {
   return startProcess({
-    name: 'npm start', command: process.execPath, args: [`${root}src/infra/start.ts`, ...args], cwd: root,
-    env: { ...process.env, ...env }, ready: 'worker ready', timeoutMs: 90_000, detached: true,
+    name: 'npm start',
+    command: process.execPath,
+    args: [`${root}src/infra/start.ts`, ...args],
+    cwd: root,
+    env: { ...process.env, ...env },
+    ready: 'worker ready',
+    timeoutMs: 90_000,
+    detached: true,
   });
 }
 
@@ -35,7 +46,10 @@ export type WorkerProcess = StartedProcess;
 /** Starts the real worker process (`npm run worker`, or another worker script) and resolves once it polls. */
 export function startWorkerProcess(env: NodeJS.ProcessEnv, script = workerMain): Promise<WorkerProcess> {
   return startProcess({
-    name: 'worker', command: process.execPath, args: [script], env: { ...process.env, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', ...env },
+    name: 'worker',
+    command: process.execPath,
+    args: [script],
+    env: { ...process.env, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', ...env },
     ready: 'worker ready',
   });
 }

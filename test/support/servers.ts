@@ -24,7 +24,9 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   return {
-    address: server.address, client: new Client({ connection }), nativeConnection,
+    address: server.address,
+    client: new Client({ connection }),
+    nativeConnection,
     async teardown() {
       await nativeConnection.close();
       await connection.close();
@@ -36,7 +38,9 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
 /** Temporal's time-skipping test server: timers fire as soon as nothing else is pending. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTestServer();
-  const env = await step('starting the time-skipping test server', () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
+  const env = await step('starting the time-skipping test server', () =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }),
+  );
   // The test server has no start flag for custom search attributes; it takes them through the operator API.
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',

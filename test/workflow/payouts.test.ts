@@ -13,7 +13,10 @@ async function ledgerOnceItHas(h: Harness, user: string, count: number) {
 }
 
 async function statementOnceClosed(h: Harness, user: string, quarter: string) {
-  return eventually(() => h.statement(user, quarter).then((row) => row ?? undefined), `the ${quarter} statement of ${user}`);
+  return eventually(
+    () => h.statement(user, quarter).then((row) => row ?? undefined),
+    `the ${quarter} statement of ${user}`,
+  );
 }
 
 describe('payouts', () => {
@@ -21,13 +24,22 @@ describe('payouts', () => {
     await withHarness(async (h) => {
       const user = h.newUser('kinds');
       await h.advanceTo('2027-01-10T12:00:00+01:00');
-      for (let i = 0; i < 11; i++) await h.cashback.recordPayment(payment(user, 1000, '2027-01-10T10:00:00+01:00', 'in_store'));
-      for (let i = 0; i < 5; i++) await h.cashback.recordPayment(payment(user, 50_000, '2027-01-10T10:00:00+01:00', i % 2 ? 'p2p' : 'charity'));
+      for (let i = 0; i < 11; i++)
+        await h.cashback.recordPayment(payment(user, 1000, '2027-01-10T10:00:00+01:00', 'in_store'));
+      for (let i = 0; i < 5; i++)
+        await h.cashback.recordPayment(payment(user, 50_000, '2027-01-10T10:00:00+01:00', i % 2 ? 'p2p' : 'charity'));
       const status = await h.cashback.getStatus(user);
-      expect(status.currentMonth).toMatchObject({ eligiblePayments: 11, tier: 1, netSpendCents: 11_000, paymentsToNextTier: 1 });
+      expect(status.currentMonth).toMatchObject({
+        eligiblePayments: 11,
+        tier: 1,
+        netSpendCents: 11_000,
+        paymentsToNextTier: 1,
+      });
       expect(status.counters).toMatchObject({ payments: 16, rejected: 0 });
       await h.advanceTo('2027-04-05T00:00:00+02:00');
-      expect(await ledgerOnceItHas(h, user, 1)).toEqual([{ idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 110 }]);
+      expect(await ledgerOnceItHas(h, user, 1)).toEqual([
+        { idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 110 },
+      ]);
     });
   });
 
@@ -39,10 +51,17 @@ describe('payouts', () => {
       await h.advanceTo('2027-04-05T00:00:00+02:00');
       const q1 = await statementOnceClosed(h, user, '2027-Q1');
       expect(q1.payoutStatus).toBe('below_minimum');
-      expect(q1.statement).toMatchObject({ roundedCents: 50, payableCents: 0, carriedOut: 5_000, outcome: 'below_minimum' });
+      expect(q1.statement).toMatchObject({
+        roundedCents: 50,
+        payableCents: 0,
+        carriedOut: 5_000,
+        outcome: 'below_minimum',
+      });
       await h.cashback.recordPayment(payment(user, 6_000, '2027-04-05T00:00:00+02:00'));
       await h.advanceTo('2027-07-05T00:00:00+02:00');
-      expect(await ledgerOnceItHas(h, user, 1)).toEqual([{ idempotencyKey: `cashback:${user}:2027-Q2`, quarter: '2027-Q2', amountCents: 110 }]);
+      expect(await ledgerOnceItHas(h, user, 1)).toEqual([
+        { idempotencyKey: `cashback:${user}:2027-Q2`, quarter: '2027-Q2', amountCents: 110 },
+      ]);
       const q2 = await h.statement(user, '2027-Q2');
       expect(q2?.statement).toMatchObject({ carriedIn: 5_000, total: 11_000, payableCents: 110, carriedOut: 0 });
     });
@@ -65,7 +84,9 @@ describe('payouts', () => {
       expect(status.counters).toMatchObject({ payments: 2, refunds: 1, duplicates: 4, rejected: 0 });
       expect(status.currentMonth).toMatchObject({ eligiblePayments: 2, netSpendCents: 40_000 });
       await h.advanceTo('2027-04-05T00:00:00+02:00');
-      expect(await ledgerOnceItHas(h, user, 1)).toEqual([{ idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 400 }]);
+      expect(await ledgerOnceItHas(h, user, 1)).toEqual([
+        { idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 400 },
+      ]);
     });
   });
 
@@ -82,10 +103,21 @@ describe('payouts', () => {
       await h.cashback.recordPayment(payment(user, 100_000, '2027-05-10T12:00:00+02:00'));
       await h.advanceTo('2027-07-05T00:00:00+02:00');
       const ledger = await ledgerOnceItHas(h, user, 2);
-      expect(ledger.map((e) => [e.quarter, e.amountCents])).toEqual([['2027-Q1', 500], ['2027-Q2', 700]]);
+      expect(ledger.map((e) => [e.quarter, e.amountCents])).toEqual([
+        ['2027-Q1', 500],
+        ['2027-Q2', 700],
+      ]);
       const q2 = await h.statement(user, '2027-Q2');
       expect(q2?.statement.adjustments).toEqual([
-        { month: '2027-01', eligiblePayments: 1, netSpendCents: 20_000, tier: 1, previously: 50_000, now: 20_000, delta: -30_000 },
+        {
+          month: '2027-01',
+          eligiblePayments: 1,
+          netSpendCents: 20_000,
+          tier: 1,
+          previously: 50_000,
+          now: 20_000,
+          delta: -30_000,
+        },
       ]);
     });
   });
@@ -101,9 +133,14 @@ describe('payouts', () => {
       await h.cashback.recordPayment(payment(user, 20_000, '2027-03-30T18:00:00+02:00'));
       await h.advanceTo('2027-07-05T00:00:00+02:00');
       const ledger = await ledgerOnceItHas(h, user, 2);
-      expect(ledger.map((e) => [e.quarter, e.amountCents])).toEqual([['2027-Q1', 100], ['2027-Q2', 200]]);
+      expect(ledger.map((e) => [e.quarter, e.amountCents])).toEqual([
+        ['2027-Q1', 100],
+        ['2027-Q2', 200],
+      ]);
       const q2 = await h.statement(user, '2027-Q2');
-      expect(q2?.statement.adjustments).toMatchObject([{ month: '2027-03', eligiblePayments: 2, previously: 10_000, now: 30_000, delta: 20_000 }]);
+      expect(q2?.statement.adjustments).toMatchObject([
+        { month: '2027-03', eligiblePayments: 2, previously: 10_000, now: 30_000, delta: 20_000 },
+      ]);
     });
   });
 
@@ -165,7 +202,9 @@ describe('payouts', () => {
       const q2 = await eventually(async () => (await h.statement(user, '2027-Q2')) ?? undefined, 'the Q2 statement');
       expect(q2.payoutStatus).toBe('nothing_due');
       expect((await handle.describe()).runId).not.toBe(firstRunId);
-      expect((await h.env.client.workflow.getHandle(workflowIdFor(user), firstRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+      expect((await h.env.client.workflow.getHandle(workflowIdFor(user), firstRunId).describe()).status.name).toBe(
+        'CONTINUED_AS_NEW',
+      );
       expect(await h.ledger(user)).toHaveLength(1);
     });
   });
@@ -185,15 +224,22 @@ describe('payouts', () => {
       expect(failed.paidCents).toBe(0);
       const status = await h.cashback.getStatus(user);
       expect(status.payoutStatus).toBe('failed');
-      expect(status.unpaid).toMatchObject([{ quarter: '2027-Q1', amountCents: 300, status: 'failed', failureReason: `Seqr Account of ${user} is blocked` }]);
+      expect(status.unpaid).toMatchObject([
+        { quarter: '2027-Q1', amountCents: 300, status: 'failed', failureReason: `Seqr Account of ${user} is blocked` },
+      ]);
       const described = await h.env.client.workflow.getHandle(workflowIdFor(user)).describe();
       expect(described.typedSearchAttributes.get(PayoutStatus)).toBe('failed');
 
       await expect(h.cashback.retryPayout(user, '2027-Q1')).resolves.toMatchObject({ status: 'failed' });
       await h.setAccountStatus(user, 'open');
-      await expect(h.cashback.retryPayout(user, '2027-Q1')).resolves.toMatchObject({ status: 'paid', amountCents: 300 });
+      await expect(h.cashback.retryPayout(user, '2027-Q1')).resolves.toMatchObject({
+        status: 'paid',
+        amountCents: 300,
+      });
       await expect(h.cashback.retryPayout(user, '2027-Q1')).rejects.toBeInstanceOf(OperatorRequestRejected);
-      expect(await h.ledger(user)).toEqual([{ idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 300 }]);
+      expect(await h.ledger(user)).toEqual([
+        { idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 300 },
+      ]);
       expect((await h.statement(user, '2027-Q1'))?.payoutStatus).toBe('paid');
     });
   });

@@ -18,13 +18,30 @@ export async function demoCommand(ctx: CliContext, options: { json?: boolean; ti
   const quarter = `${year}-Q1`;
   const userId = `demo-${randomUUID().slice(0, 8)}`;
   const at = (month: number) => DateTime.fromObject({ year, month, day: 15, hour: 12 }, { zone }).toISO()!;
-  const months: [number, number, number][] = [[1, 1, 10_000], [2, 12, 20_000], [3, 22, 30_000]];
-  const events = months.flatMap(([month, count, total]) => splitCents(total, count).map((cents, i) => ({
-    type: 'payment' as const,
-    event: { paymentId: `${userId}-${month}-${i + 1}`, userId, amount: { cents, currency: 'EUR' }, kind: 'in_store', fundingAccount: 'seqr_account', occurredAt: at(month) },
-  })));
+  const months: [number, number, number][] = [
+    [1, 1, 10_000],
+    [2, 12, 20_000],
+    [3, 22, 30_000],
+  ];
+  const events = months.flatMap(([month, count, total]) =>
+    splitCents(total, count).map((cents, i) => ({
+      type: 'payment' as const,
+      event: {
+        paymentId: `${userId}-${month}-${i + 1}`,
+        userId,
+        amount: { cents, currency: 'EUR' },
+        kind: 'in_store',
+        fundingAccount: 'seqr_account',
+        occurredAt: at(month),
+      },
+    })),
+  );
   const cashback = await ctx.cashback();
-  if (!options.json) process.stdout.write(`demo user ${userId}: replaying ${events.length} payments of ${quarter} (1 × €100 in January, 12 for €200 in February, 22 for €300 in March)\n`);
+  if (!options.json)
+    process.stdout.write(
+      `demo user ${userId}: replaying ${events.length} payments of ${quarter} ` +
+        '(1 × €100 in January, 12 for €200 in February, 22 for €300 in March)\n',
+    );
   await cashback.importHistory(userId, quarter, events);
 
   const em = (await ctx.database()).em;
@@ -32,11 +49,15 @@ export async function demoCommand(ctx: CliContext, options: { json?: boolean; ti
   const credited = () => em.fork().findOne(LedgerEntry, { idempotencyKey: payoutIdempotencyKey(userId, quarter) });
   let entry = await credited();
   while (!entry) {
-    if (Date.now() > deadline) throw new Error(`no credit after ${options.timeout} s: is the worker running (npm start)?`);
+    if (Date.now() > deadline)
+      throw new Error(`no credit after ${options.timeout} s: is the worker running (npm start)?`);
     await new Promise((resolve) => setTimeout(resolve, 250));
     entry = await credited();
   }
   if (options.json) return printJson({ userId, quarter, creditedCents: entry.amountCents, ledgerEntryId: entry.id });
   await statementCommand(ctx, userId, quarter, {});
-  process.stdout.write(`credited ${formatEuros(entry.amountCents)} to the Seqr Account of ${userId} (ledger entry ${entry.id}); see workflow ${workflowIdFor(userId)} in the Temporal UI\n`);
+  process.stdout.write(
+    `credited ${formatEuros(entry.amountCents)} to the Seqr Account of ${userId} (ledger entry ${entry.id}); ` +
+      `see workflow ${workflowIdFor(userId)} in the Temporal UI\n`,
+  );
 }

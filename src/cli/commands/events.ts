@@ -1,4 +1,5 @@
-// `pay`, `refund` and `retry-payout`: send test events and operator requests through the same client the payment service uses.
+// `pay`, `refund` and `retry-payout`: send test events and operator requests through the same client the payment
+// service uses.
 import { randomUUID } from 'node:crypto';
 import { formatEuros } from '../../domain/money.ts';
 import type { CliContext } from '../context.ts';
@@ -13,30 +14,60 @@ export function parseAmount(text: string): number {
   return Number(euros[1]) * 100 + Number((euros[2] ?? '').padEnd(2, '0'));
 }
 
-export async function payCommand(ctx: CliContext, userId: string, amount: string, options: { kind: string; funding: string; at?: string; id?: string; json?: boolean }): Promise<void> {
+export async function payCommand(
+  ctx: CliContext,
+  userId: string,
+  amount: string,
+  options: { kind: string; funding: string; at?: string; id?: string; json?: boolean },
+): Promise<void> {
   const event = {
-    paymentId: options.id ?? `cli-${randomUUID()}`, userId, amount: { cents: parseAmount(amount), currency: 'EUR' },
-    kind: options.kind, fundingAccount: options.funding, occurredAt: options.at ?? new Date().toISOString(),
+    paymentId: options.id ?? `cli-${randomUUID()}`,
+    userId,
+    amount: { cents: parseAmount(amount), currency: 'EUR' },
+    kind: options.kind,
+    fundingAccount: options.funding,
+    occurredAt: options.at ?? new Date().toISOString(),
   };
   const payment = await (await ctx.cashback()).recordPayment(event);
   if (options.json) return printJson(payment);
-  process.stdout.write(`recorded payment ${payment.paymentId}: ${formatEuros(payment.amount.cents)} ${payment.kind} for ${userId}\n`);
+  process.stdout.write(
+    `recorded payment ${payment.paymentId}: ${formatEuros(payment.amount.cents)} ${payment.kind} for ${userId}\n`,
+  );
 }
 
-export async function refundCommand(ctx: CliContext, userId: string, paymentId: string, amount: string, options: { at?: string; id?: string; json?: boolean }): Promise<void> {
+export async function refundCommand(
+  ctx: CliContext,
+  userId: string,
+  paymentId: string,
+  amount: string,
+  options: { at?: string; id?: string; json?: boolean },
+): Promise<void> {
   const event = {
-    refundId: options.id ?? `cli-${randomUUID()}`, paymentId, userId, amount: { cents: parseAmount(amount), currency: 'EUR' },
+    refundId: options.id ?? `cli-${randomUUID()}`,
+    paymentId,
+    userId,
+    amount: { cents: parseAmount(amount), currency: 'EUR' },
     occurredAt: options.at ?? new Date().toISOString(),
   };
   const refund = await (await ctx.cashback()).recordRefund(event);
   if (options.json) return printJson(refund);
-  process.stdout.write(`recorded refund ${refund.refundId}: ${formatEuros(refund.amount.cents)} of payment ${paymentId}\n`);
+  process.stdout.write(
+    `recorded refund ${refund.refundId}: ${formatEuros(refund.amount.cents)} of payment ${paymentId}\n`,
+  );
 }
 
-export async function retryPayoutCommand(ctx: CliContext, userId: string, quarter: string, options: { json?: boolean }): Promise<void> {
+export async function retryPayoutCommand(
+  ctx: CliContext,
+  userId: string,
+  quarter: string,
+  options: { json?: boolean },
+): Promise<void> {
   const result = await (await ctx.cashback()).retryPayout(userId, quarter);
   if (options.json) return printJson(result);
-  if (result.status === 'paid') process.stdout.write(`paid ${formatEuros(result.amountCents)} to ${userId} for ${quarter} (ledger entry ${result.ledgerEntryId})\n`);
+  if (result.status === 'paid')
+    process.stdout.write(
+      `paid ${formatEuros(result.amountCents)} to ${userId} for ${quarter} (ledger entry ${result.ledgerEntryId})\n`,
+    );
   else {
     process.stdout.write(`the ${quarter} payout of ${userId} failed again: ${result.failureReason}\n`);
     process.exitCode = 1;

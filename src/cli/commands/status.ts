@@ -7,22 +7,45 @@ export async function statusCommand(ctx: CliContext, userId: string, options: { 
   const status = await (await ctx.cashback()).getStatus(userId);
   if (options.json) return printJson(status);
   const m = status.currentMonth;
+  const { openQuarter: open, counters } = status;
   const zone = ctx.env.PROGRAM_TIME_ZONE;
   printPairs([
     ['user', status.userId],
     ['month', `${m.month}: ${m.eligiblePayments} eligible payments, ${formatEuros(m.netSpendCents)} net spend`],
-    ['tier', `${m.tier} (${m.ratePercent} %)${m.paymentsToNextTier === undefined ? ', top tier' : `, ${m.paymentsToNextTier} more payments for the next`}`],
-    ['open quarter', `${status.openQuarter.quarter}: about ${formatEuros(status.openQuarter.estimatedCents)}, paid on ${formatDay(status.openQuarter.payoutAt, zone)}`],
+    [
+      'tier',
+      `${m.tier} (${m.ratePercent} %), ` +
+        (m.paymentsToNextTier === undefined ? 'top tier' : `${m.paymentsToNextTier} more payments for the next`),
+    ],
+    [
+      'open quarter',
+      `${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${formatDay(open.payoutAt, zone)}`,
+    ],
     ['carried forward', formatHundredths(status.carryForward)],
     ['payout status', colourStatus(status.payoutStatus)],
     ['last paid quarter', status.lastPaidQuarter ?? 'never'],
-    ['events', `${status.counters.payments} payments, ${status.counters.refunds} refunds, ${status.counters.duplicates} duplicates, ${status.counters.rejected} rejected`],
+    [
+      'events',
+      `${counters.payments} payments, ${counters.refunds} refunds, ${counters.duplicates} duplicates, ` +
+        `${counters.rejected} rejected`,
+    ],
   ]);
   if (status.unpaid.length) {
-    printTable(['unpaid quarter', 'amount', 'status', 'attempts', 'reason'],
-      status.unpaid.map((p) => [p.quarter, formatEuros(p.amountCents), colourStatus(p.status), p.attempts, p.failureReason ?? '']));
+    printTable(
+      ['unpaid quarter', 'amount', 'status', 'attempts', 'reason'],
+      status.unpaid.map((p) => [
+        p.quarter,
+        formatEuros(p.amountCents),
+        colourStatus(p.status),
+        p.attempts,
+        p.failureReason ?? '',
+      ]),
+    );
   }
   if (status.recentRejections.length) {
-    printTable(['rejected event', 'when', 'reason'], status.recentRejections.map((r) => [r.eventId, formatInstant(r.at, zone), r.reason]));
+    printTable(
+      ['rejected event', 'when', 'reason'],
+      status.recentRejections.map((r) => [r.eventId, formatInstant(r.at, zone), r.reason]),
+    );
   }
 }

@@ -17,7 +17,13 @@ export const QuarterStatementRecord = defineEntity({
     quarter: p.text().primary(),
     payoutStatus: p.enum(payoutStatuses),
     paidCents: p.bigint('number'),
-    ledgerEntry: () => p.manyToOne(LedgerEntry).nullable().foreignKeyName('quarter_statement_ledger_entry_id_fkey').deleteRule('no action').updateRule('no action'),
+    ledgerEntry: () =>
+      p
+        .manyToOne(LedgerEntry)
+        .nullable()
+        .foreignKeyName('quarter_statement_ledger_entry_id_fkey')
+        .deleteRule('no action')
+        .updateRule('no action'),
     failureReason: p.text().nullable(),
     /** The whole statement as the domain computed it (months, adjustments, carry-forward). */
     statement: p.json<QuarterStatement>(),

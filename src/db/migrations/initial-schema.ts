@@ -23,7 +23,8 @@ export class InitialSchema extends Migration {
     this.addSql(`create table quarter_statement (
       user_id text not null,
       quarter text not null,
-      payout_status text not null check (payout_status in ('pending', 'paid', 'below_minimum', 'failed', 'nothing_due')),
+      payout_status text not null
+        check (payout_status in ('pending', 'paid', 'below_minimum', 'failed', 'nothing_due')),
       paid_cents bigint not null,
       ledger_entry_id bigint null references ledger_entry (id),
       failure_reason text null,
