@@ -11,6 +11,8 @@ import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually } from '../support/harness.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import { runCli, startEngine } from '../support/processes.ts';
+import type { StartedProcess } from '../../src/infra/processes.ts';
+import { connect } from 'node:net';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Headless, and no background calls out of this closed network.
@@ -30,7 +32,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(folder, name) });
 }
 
-let engine: Awaited<ReturnType<typeof startEngine>>;
+let engine: StartedProcess;
 let uiPort: number;
 let metricsPort: number;
 let dataDir: string;
@@ -61,15 +63,30 @@ beforeAll(async () => {
 afterAll(async () => {
   // Still running when the Ctrl-C test was skipped or failed: stop it the same way, so its worker, dev server and
   // PostgreSQL go with it (a SIGKILL of the launcher alone would orphan them); SIGKILL only if it hangs.
-  if (engine?.child.exitCode === null && engine.child.signalCode === null) {
-    const exited = new Promise((resolve) => engine.child.once('exit', resolve));
-    engine.child.kill('SIGINT');
+  if (engine?.running()) {
+    interruptGroup(engine);
     const timer = setTimeout(() => engine.child.kill('SIGKILL'), 30_000);
-    await exited;
+    await engine.exited;
     clearTimeout(timer);
   }
   await rm(dataDir, { recursive: true, force: true });
 });
+
+/** Ctrl-C in a terminal: SIGINT to every process of the foreground job, not only its leader. */
+function interruptGroup(process_: StartedProcess): void {
+  process.kill(-process_.child.pid!, 'SIGINT');
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 describe('the running engine', () => {
   it('runs the demo: the worked example is credited €14.00 in PostgreSQL', async () => {
@@ -130,6 +147,9 @@ describe('the running engine', () => {
     expect(status.currentMonth).toMatchObject({ eligiblePayments: 12, tier: 2, netSpendCents: 11_600 });
     const human = await runCli(['status', user], env);
     expect(human.stdout).toMatch(/tier\s+2 \(2 %\)/);
+    // Dates as a person in Stockholm reads them, not UTC ISO strings.
+    expect(human.stdout).toMatch(/paid on \d{1,2} (Jan|Apr|Jul|Oct) \d{4}/);
+    expect(human.stdout).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it('rejects bad input with a clear message and exit code 2', async () => {
@@ -239,11 +259,16 @@ describe('the running engine', () => {
     }
   });
 
-  it('stops everything cleanly on Ctrl-C (SIGINT)', async () => {
-    const exited = new Promise<number | null>((resolve) => engine.child.once('exit', resolve));
-    engine.child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(engine.output()).toContain('worker stopped cleanly');
-    expect(engine.output()).toContain('[infra] stopped');
+  it('stops everything cleanly on Ctrl-C sent to the whole process group, as a terminal does: the worker drains first', async () => {
+    interruptGroup(engine);
+    expect(await engine.exited).toEqual({ code: 0, signal: null });
+    const output = engine.output();
+    expect(output).toContain('worker stopped cleanly');
+    expect(output).toContain('[infra] stopped');
+    expect(output).not.toContain('worker failed');
+    expect(output.indexOf('worker stopped cleanly')).toBeLessThan(output.indexOf('[infra] stopped'));
+    // Nothing it started is left running.
+    for (const port of [env.TEMPORAL_ADDRESS!.split(':')[1], new URL(env.DATABASE_URL!).port])
+      expect(await portOpen(Number(port))).toBe(false);
   });
 });
