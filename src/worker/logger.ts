@@ -13,11 +13,13 @@ export function defaultLogFormat(): LogFormat {
   return process.stdout.isTTY ? 'pretty' : 'json';
 }
 
-function destination(format: LogFormat): DestinationStream {
-  if (format === 'json') return pino.destination({ sync: false });
+/** Where records go: stdout, or `output` (tests). */
+function destination(format: LogFormat, output?: NodeJS.WritableStream): DestinationStream {
+  if (format === 'json') return (output as DestinationStream | undefined) ?? pino.destination({ sync: false });
   // The SDK's context (namespace, task queue, run id) is long and the same on most lines: the JSON keeps it, a person
   // reads less.
   return pinoPretty({
+    destination: output ?? 1,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'sdkComponent,namespace,taskQueue,runId,workflowType,activityType,attempt',
     singleLine: true,
@@ -27,7 +29,7 @@ function destination(format: LogFormat): DestinationStream {
 export function createLogger(
   level: LogLevel,
   format: LogFormat = defaultLogFormat(),
-  sink: DestinationStream = destination(format),
+  output?: NodeJS.WritableStream,
 ): Logger {
   const log = pino(
     {
@@ -39,7 +41,7 @@ export function createLogger(
       // An activity's task token is an opaque credential of its attempt: no use in a log line.
       redact: { paths: ['taskToken'], remove: true },
     },
-    sink,
+    destination(format, output),
   );
   const write = (at: LogLevel, message: string, meta?: LogMetadata) =>
     log[at.toLowerCase() as Lowercase<LogLevel>](meta ?? {}, message);

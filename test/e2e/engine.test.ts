@@ -132,6 +132,9 @@ describe('the running engine', () => {
         amount: '€14.00',
       }),
     );
+    // The bundle is reported in one line, not as the bundler's multi-kilobyte report.
+    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'workflow bundle built' }));
+    expect(engine.output()).not.toMatch(/workflow-bundle-|webpack/);
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/temporal_activity_execution_latency|temporal_workflow_completed|temporal_request/);
   });

@@ -243,4 +243,33 @@ describe('payouts', () => {
       expect((await h.statement(user, '2027-Q1'))?.payoutStatus).toBe('paid');
     });
   });
+
+  it('refuses a second retry while one is under way, and a malformed quarter, with messages that say why', async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('double-retry');
+      await h.advanceTo('2027-01-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 30_000, '2027-01-10T12:00:00+01:00'));
+      await h.setAccountStatus(user, 'blocked');
+      await h.advanceTo('2027-04-05T00:00:00+02:00');
+      await eventually(
+        async () => ((await h.statement(user, '2027-Q1'))?.payoutStatus === 'failed' ? true : undefined),
+        'the failure',
+      );
+      await h.setAccountStatus(user, 'open');
+      await expect(h.cashback.retryPayout(user, '2027-Q7')).rejects.toThrow(
+        /quarter must look like 2027-Q1, got "2027-Q7"/,
+      );
+      const [first, second] = await Promise.allSettled([
+        h.cashback.retryPayout(user, '2027-Q1'),
+        h.cashback.retryPayout(user, '2027-Q1'),
+      ]);
+      const outcomes = [first, second].map((r) => (r.status === 'fulfilled' ? r.value.status : String(r.reason)));
+      // One is served; the other arrives while it is queued or while its credit runs, never as "failed, not failed".
+      expect(outcomes.filter((o) => o === 'paid')).toHaveLength(1);
+      expect(outcomes.find((o) => o !== 'paid')).toMatch(
+        /a retry of the 2027-Q1 payout is already under way|the 2027-Q1 payout is pending, not failed/,
+      );
+      expect(await h.ledger(user)).toHaveLength(1);
+    });
+  });
 });
