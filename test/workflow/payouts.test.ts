@@ -19,6 +19,21 @@ async function statementOnceClosed(h: Harness, user: string, quarter: string) {
   );
 }
 
+/** A user whose 2027-Q1 payout (€3.00) failed on a blocked account; `beforePayout` runs once the account is blocked. */
+async function userWithFailedPayout(h: Harness, prefix: string, beforePayout?: (user: string) => Promise<void>) {
+  const user = h.newUser(prefix);
+  await h.advanceTo('2027-01-10T12:00:00+01:00');
+  await h.cashback.recordPayment(payment(user, 30_000, '2027-01-10T12:00:00+01:00'));
+  await h.setAccountStatus(user, 'blocked');
+  await beforePayout?.(user);
+  await h.advanceTo('2027-04-05T00:00:00+02:00');
+  await eventually(
+    async () => ((await h.statement(user, '2027-Q1'))?.payoutStatus === 'failed' ? true : undefined),
+    'the failed payout',
+  );
+  return user;
+}
+
 describe('payouts', () => {
   it('ignores P2P and charity: they neither earn nor count towards the tier', async () => {
     await withHarness(async (h) => {
@@ -211,17 +226,10 @@ describe('payouts', () => {
 
   it('marks a payout to a blocked account failed, and pays it once after an operator retry', async () => {
     await withHarness(async (h) => {
-      const user = h.newUser('blocked');
-      await h.advanceTo('2027-01-10T12:00:00+01:00');
-      await h.cashback.recordPayment(payment(user, 30_000, '2027-01-10T12:00:00+01:00'));
-      await h.setAccountStatus(user, 'blocked');
-      await expect(h.cashback.retryPayout(user, '2027-Q1')).rejects.toThrow(/no unpaid payout/);
-      await h.advanceTo('2027-04-05T00:00:00+02:00');
-      const failed = await eventually(async () => {
-        const row = await h.statement(user, '2027-Q1');
-        return row?.payoutStatus === 'failed' ? row : undefined;
-      }, 'the failed payout');
-      expect(failed.paidCents).toBe(0);
+      const user = await userWithFailedPayout(h, 'blocked', async (user) => {
+        await expect(h.cashback.retryPayout(user, '2027-Q1')).rejects.toThrow(/no unpaid payout/);
+      });
+      expect((await h.statement(user, '2027-Q1'))?.paidCents).toBe(0);
       const status = await h.cashback.getStatus(user);
       expect(status.payoutStatus).toBe('failed');
       expect(status.unpaid).toMatchObject([
@@ -246,15 +254,7 @@ describe('payouts', () => {
 
   it('refuses a second retry while one is under way, and a malformed quarter, with messages that say why', async () => {
     await withHarness(async (h) => {
-      const user = h.newUser('double-retry');
-      await h.advanceTo('2027-01-10T12:00:00+01:00');
-      await h.cashback.recordPayment(payment(user, 30_000, '2027-01-10T12:00:00+01:00'));
-      await h.setAccountStatus(user, 'blocked');
-      await h.advanceTo('2027-04-05T00:00:00+02:00');
-      await eventually(
-        async () => ((await h.statement(user, '2027-Q1'))?.payoutStatus === 'failed' ? true : undefined),
-        'the failure',
-      );
+      const user = await userWithFailedPayout(h, 'double-retry');
       await h.setAccountStatus(user, 'open');
       await expect(h.cashback.retryPayout(user, '2027-Q7')).rejects.toThrow(
         /quarter must look like 2027-Q1, got "2027-Q7"/,
