@@ -2,6 +2,7 @@
 // (mikro-orm.config.ts).
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import pg from 'pg';
 import { LedgerEntry } from './entities/ledger-entry.ts';
 import { QuarterStatementRecord } from './entities/quarter-statement-record.ts';
 import { SeqrAccount } from './entities/seqr-account.ts';
@@ -25,10 +26,23 @@ export function openOrm(databaseUrl: string, options: { poolMax?: number } = {})
   return MikroORM.init(ormConfig(databaseUrl, options));
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** Any constant shared by every process of the engine: the advisory lock that serialises migrations. */
+const MIGRATION_LOCK = 0x5eec_ba4c;
+
+/**
+ * Applies pending migrations; returns the names applied. Several workers starting at once take turns on a PostgreSQL
+ * advisory lock, so the first applies them and the others find nothing to do.
+ */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.migrator.up();
-  return applied.map((migration) => migration.name);
+  const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.migrator.up();
+    return applied.map((migration) => migration.name);
+  } finally {
+    await lock.end(); // ending the session releases the lock
+  }
 }
 
 /** Opens the database, applies pending migrations and closes it again; returns the names applied. */

@@ -12,8 +12,8 @@ export interface ProcessOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Output (stdout and stderr) that means the process is ready. */
-  ready: RegExp | string;
+  /** Output (stdout and stderr) that means the process is ready, or a probe that says so (polled). */
+  ready: RegExp | string | (() => Promise<boolean>);
   timeoutMs?: number;
   /**
    * In its own process group, so a terminal's Ctrl-C reaches only the launcher, which then stops its children in order.
@@ -70,14 +70,15 @@ export async function startProcess(options: ProcessOptions): Promise<StartedProc
   };
   await new Promise<void>((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const isReady = () =>
-      typeof options.ready === 'string' ? output.includes(options.ready) : options.ready.test(output);
+    const { ready } = options;
+    const said = () =>
+      typeof ready === 'string' ? output.includes(ready) : ready instanceof RegExp && ready.test(output);
     const timer = setTimeout(
       () => fail(new Error(`${options.name} did not start in ${timeoutMs / 1000} s:\n${tail(output)}`)),
       timeoutMs,
     );
-    const check = () => {
-      if (!isReady()) return;
+    const check = (probed = false) => {
+      if (!probed && !said()) return;
       clearTimeout(timer);
       resolve();
     };
@@ -86,14 +87,24 @@ export async function startProcess(options: ProcessOptions): Promise<StartedProc
       if (running()) child.kill('SIGKILL');
       reject(error);
     }
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
+    child.stdout!.on('data', () => check());
+    child.stderr!.on('data', () => check());
+    if (typeof ready === 'function') void poll(ready, running).then(() => check(true));
     child.once('error', (error) => fail(new Error(`${options.name} could not be started: ${error.message}`)));
     void exited.then(({ code, signal }) =>
       fail(new Error(`${options.name} exited (${code ?? signal}) before it was ready:\n${tail(output)}`)),
     );
   });
   return started;
+}
+
+/** Calls `probe` every 250 ms until it answers true; never resolves once the process is gone (its exit fails the start). */
+async function poll(probe: () => Promise<boolean>, alive: () => boolean): Promise<void> {
+  while (alive()) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return new Promise(() => undefined);
 }
 
 /** The last lines of a process's output: enough to explain a failure without flooding the terminal. */

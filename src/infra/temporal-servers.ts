@@ -24,7 +24,7 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-const cliTypeName: Record<SearchAttributeType, string> = {
+export const cliTypeName: Record<SearchAttributeType, string> = {
   [SearchAttributeType.TEXT]: 'Text',
   [SearchAttributeType.KEYWORD]: 'Keyword',
   [SearchAttributeType.INT]: 'Int',
