@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   }
 
   const workers = options.workers ?? (options.cluster ? 2 : 1);
-  for (let i = 1; i <= workers; i++) await startWorker(i, databaseUrl, temporal.address);
+  for (let i = 1; i <= workers; i++) await startWorker(i, databaseUrl, temporal.address, env.METRICS_PORT);
   note(
     `Temporal: ${temporal.address}${temporal.uiUrl ? `   UI: ${temporal.uiUrl}` : ''}${options.cluster ? `   (temporal-server, ${options.shards} history shards)` : ''}`,
   );
@@ -91,7 +91,12 @@ async function main(): Promise<void> {
 }
 
 /** Starts worker `index`; the log goes to our terminal: readable lines there, JSON when our output is a file or a pipe. */
-async function startWorker(index: number, databaseUrl: string, temporalAddress: string): Promise<void> {
+async function startWorker(
+  index: number,
+  databaseUrl: string,
+  temporalAddress: string,
+  metricsPort?: number,
+): Promise<void> {
   const terminal = Boolean(process.stdout.isTTY);
   const worker = await startProcess({
     name: `worker ${index}`,
@@ -106,6 +111,8 @@ async function startWorker(index: number, databaseUrl: string, temporalAddress: 
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       LOG_FORMAT: process.env.LOG_FORMAT || (terminal ? 'pretty' : 'json'),
+      // Workers on one machine cannot share a port: METRICS_PORT for the first, the next ones above it.
+      ...(metricsPort ? { METRICS_PORT: String(metricsPort + index - 1) } : {}),
       ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
     },
   });

@@ -1,4 +1,5 @@
-// End to end on the real dev server: `npm start`'s process, the CLI as a user runs it, PostgreSQL, Ctrl-C.
+// End to end on both server shapes, the dev server (`npm start`) and the production shape (`npm start -- --cluster`):
+// the launcher's process, the CLI as a user runs it, PostgreSQL, the Temporal UI in a browser, Ctrl-C.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually } from '../support/harness.ts';
-import { freePort } from '../../src/infra/ports.ts';
+import { freePort, freePortBlock } from '../../src/infra/ports.ts';
 import { runCli, startEngine } from '../support/processes.ts';
 import type { StartedProcess } from '../../src/infra/processes.ts';
 import { connect } from 'node:net';
@@ -25,52 +26,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-/** Screenshots go to a temporary folder, or into docs/ (for the README) with UPDATE_SCREENSHOTS=1. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const folder = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../../docs/', import.meta.url)) : dataDir;
-  await page.screenshot({ path: join(folder, name) });
-}
-
-let engine: StartedProcess;
-let uiPort: number;
-let metricsPort: number;
-let dataDir: string;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'seqr-e2e-'));
-  await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root): it must reach its data dir
-  const [temporalPort, pgPort] = [await freePort(), await freePort()];
-  metricsPort = await freePort();
-  uiPort = await freePort();
-  const ports = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PG_PORT: String(pgPort) };
-  engine = await startEngine({
-    SEQR_DATA_DIR: dataDir,
-    ...ports,
-    TEMPORAL_ADDRESS: '',
-    DATABASE_URL: '',
-    TEMPORAL_TASK_QUEUE: 'e2e',
-    METRICS_PORT: String(metricsPort),
-  });
-  env = {
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-    TEMPORAL_TASK_QUEUE: 'e2e',
-    DATABASE_URL: `postgresql://postgres:seqr@127.0.0.1:${pgPort}/seqr_cashback`,
-  };
-});
-
-afterAll(async () => {
-  // Still running when the Ctrl-C test was skipped or failed: stop it the same way, so its worker, dev server and
-  // PostgreSQL go with it (a SIGKILL of the launcher alone would orphan them); SIGKILL only if it hangs.
-  if (engine?.running()) {
-    interruptGroup(engine);
-    const timer = setTimeout(() => engine.child.kill('SIGKILL'), 30_000);
-    await engine.exited;
-    clearTimeout(timer);
-  }
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 /** Ctrl-C in a terminal: SIGINT to every process of the foreground job, not only its leader. */
 function interruptGroup(process_: StartedProcess): void {
@@ -88,7 +43,60 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-describe('the running engine', () => {
+describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shape) => {
+  let engine: StartedProcess;
+  let uiPort: number;
+  let metricsPort: number;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  /** Screenshots go to a temporary folder, or into docs/ (for the README, from the dev shape) with UPDATE_SCREENSHOTS=1. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const toDocs = process.env.UPDATE_SCREENSHOTS && shape === 'dev';
+    const folder = toDocs ? fileURLToPath(new URL('../../docs/', import.meta.url)) : dataDir;
+    await page.screenshot({ path: join(folder, name) });
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'seqr-e2e-'));
+    await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root): it must reach its data dir
+    // The cluster's services take ports around the frontend's, below 32768 (see src/infra/temporal-cluster.ts).
+    const temporalPort =
+      shape === 'cluster' ? await freePortBlock([0, 1, 2, 6, 10, -300, -299, -298, -294]) : await freePort();
+    const pgPort = await freePort();
+    metricsPort = await freePort();
+    uiPort = await freePort();
+    const ports = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PG_PORT: String(pgPort) };
+    engine = await startEngine(
+      {
+        SEQR_DATA_DIR: dataDir,
+        ...ports,
+        TEMPORAL_ADDRESS: '',
+        DATABASE_URL: '',
+        TEMPORAL_TASK_QUEUE: 'e2e',
+        METRICS_PORT: String(metricsPort),
+      },
+      shape === 'cluster' ? ['--cluster'] : [],
+    );
+    env = {
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_TASK_QUEUE: 'e2e',
+      DATABASE_URL: `postgresql://postgres:seqr@127.0.0.1:${pgPort}/seqr_cashback`,
+    };
+  }, 180_000);
+
+  afterAll(async () => {
+    // Still running when the Ctrl-C test was skipped or failed: stop it the same way, so its worker, dev server and
+    // PostgreSQL go with it (a SIGKILL of the launcher alone would orphan them); SIGKILL only if it hangs.
+    if (engine?.running()) {
+      interruptGroup(engine);
+      const timer = setTimeout(() => engine.child.kill('SIGKILL'), 30_000);
+      await engine.exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
   it('runs the demo: the worked example is credited €14.00 in PostgreSQL', async () => {
     const demo = await runCli(['demo', '--json'], env);
     expect(demo.stderr).toBe('');
@@ -271,7 +279,7 @@ describe('the running engine', () => {
     expect(output).not.toContain('worker failed');
     expect(output.indexOf('worker stopped cleanly')).toBeLessThan(output.indexOf('[infra] stopped'));
     // Nothing it started is left running.
-    for (const port of [env.TEMPORAL_ADDRESS!.split(':')[1], new URL(env.DATABASE_URL!).port])
+    for (const port of [env.TEMPORAL_ADDRESS!.split(':')[1], new URL(env.DATABASE_URL!).port, uiPort])
       expect(await portOpen(Number(port))).toBe(false);
   });
 });
