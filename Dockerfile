@@ -2,6 +2,8 @@
 FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci runs the Node version check (preinstall) first.
+COPY src/infra/require-node.cjs ./src/infra/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src

@@ -23,7 +23,7 @@ export const serverConfigFile = join(deploy, 'temporal', 'server.yaml');
 export const dynamicConfigFile = join(deploy, 'temporal', 'dynamic-config.yaml');
 
 /** v1.30.x builds with this machine's Go 1.26.8 (it needs >= 1.25.8); v1.31 and later need Go >= 1.26.10. */
-const SERVER_VERSION = 'v1.30.4';
+export const SERVER_VERSION = 'v1.30.4';
 const serverHome = join(cacheDir, 'go', `temporal-server-${SERVER_VERSION}`);
 export const temporalServer: GoProgram = {
   what: `the Temporal server ${SERVER_VERSION}`,
@@ -39,9 +39,10 @@ export const temporalSqlTool: GoProgram = {
   binary: 'sql',
 };
 /** The UI server's module ships the built web assets; v2.42.1 is the UI the dev server embeds. */
+export const UI_VERSION = 'v2.42.1';
 export const temporalUiServer: GoProgram = {
   what: 'the Temporal web UI server v2.42.1',
-  module: 'github.com/temporalio/ui-server/v2/cmd/server@v2.42.1',
+  module: `github.com/temporalio/ui-server/v2/cmd/server@${UI_VERSION}`,
   bin: join(cacheDir, 'go', 'temporal-ui-server-v2.42.1'),
   binary: 'server',
   needsGo: '>= 1.25',
@@ -60,7 +61,8 @@ export async function provisionCluster(): Promise<void> {
   await goInstall(temporalUiServer);
 }
 
-const PORT_OFFSETS = [0, 1, 2, 6, 10, -300, -299, -298, -294];
+/** The offsets serverEnvironment() puts the services' ports at. */
+export const PORT_OFFSETS = [0, 1, 2, 6, 10, -300, -299, -298, -294];
 
 export interface ClusterOptions {
   /** The PostgreSQL server Temporal's two databases live on, as an admin URL (any database). */
@@ -136,15 +138,26 @@ async function serving(address: string): Promise<boolean> {
   }
 }
 
-export async function startTemporalCluster(options: ClusterOptions): Promise<DevServer> {
-  await step('building the Temporal server, schema tool and UI (first run only)', provisionCluster);
-  const url = new URL(options.postgresUrl);
-  await step("creating or upgrading Temporal's schemas in PostgreSQL", () => setupSchemas(options.postgresUrl));
-  // Temporal's usual layout around the frontend's gRPC port P: history P+1, matching P+2, worker P+6, HTTP P+10, and
-  // each service's membership port 300 below its gRPC port (7233 → 6933).
-  const port = options.port ?? (await freePortBlock(PORT_OFFSETS));
+/**
+ * The variables deploy/temporal/server.yaml reads, as the native launch sets them; docker-compose.yml sets the same for
+ * the temporalio/server image (test/deploy/compose.test.ts holds them together). Temporal's usual port layout around
+ * the frontend's gRPC port P: history P+1, matching P+2, worker P+6, HTTP P+10, and each service's membership port 300
+ * below its gRPC port (7233 → 6933).
+ */
+export function serverEnvironment(postgres: URL, port: number, numHistoryShards: number): Record<string, string> {
   const portOf = (offset: number) => String(port + offset);
-  const ports = {
+  return {
+    TEMPORAL_SERVER_CONFIG_FILE_PATH: serverConfigFile,
+    TEMPORAL_DYNAMIC_CONFIG_FILE: dynamicConfigFile,
+    TEMPORAL_ALLOW_NO_AUTH: 'true',
+    NUM_HISTORY_SHARDS: String(numHistoryShards),
+    POSTGRES_SEEDS: postgres.hostname,
+    DB_PORT: postgres.port || '5432',
+    POSTGRES_USER: decodeURIComponent(postgres.username),
+    POSTGRES_PWD: decodeURIComponent(postgres.password),
+    BIND_ON_IP: '127.0.0.1',
+    TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
+    FRONTEND_GRPC_PORT: portOf(0),
     FRONTEND_MEMBERSHIP_PORT: portOf(-300),
     FRONTEND_HTTP_PORT: portOf(10),
     HISTORY_GRPC_PORT: portOf(1),
@@ -154,6 +167,15 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
     WORKER_GRPC_PORT: portOf(6),
     WORKER_MEMBERSHIP_PORT: portOf(-294),
   };
+}
+
+export async function startTemporalCluster(options: ClusterOptions): Promise<DevServer> {
+  await step('building the Temporal server, schema tool and UI (first run only)', provisionCluster);
+  const url = new URL(options.postgresUrl);
+  await step("creating or upgrading Temporal's schemas in PostgreSQL", () => setupSchemas(options.postgresUrl));
+  // Temporal's usual layout around the frontend's gRPC port P: history P+1, matching P+2, worker P+6, HTTP P+10, and
+  // each service's membership port 300 below its gRPC port (7233 → 6933).
+  const port = options.port ?? (await freePortBlock(PORT_OFFSETS));
   const address = `127.0.0.1:${port}`;
   const server = await step(
     `starting temporal-server (${options.numHistoryShards ?? 4} history shards) on ${address}`,
@@ -163,20 +185,8 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
         command: cachedBinary(temporalServer),
         detached: true,
         timeoutMs: 120_000,
-        args: ['--config-file', serverConfigFile, '--allow-no-auth', 'start'],
-        env: {
-          ...process.env,
-          ...ports,
-          FRONTEND_GRPC_PORT: String(port),
-          BIND_ON_IP: '127.0.0.1',
-          TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
-          NUM_HISTORY_SHARDS: String(options.numHistoryShards ?? 4),
-          TEMPORAL_DYNAMIC_CONFIG_FILE: dynamicConfigFile,
-          POSTGRES_SEEDS: url.hostname,
-          DB_PORT: url.port || '5432',
-          POSTGRES_USER: decodeURIComponent(url.username),
-          POSTGRES_PWD: decodeURIComponent(url.password),
-        },
+        args: ['start'],
+        env: { ...process.env, ...serverEnvironment(url, port, options.numHistoryShards ?? 4) },
         ready: () => serving(address),
       }),
   );

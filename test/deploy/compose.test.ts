@@ -1,42 +1,100 @@
-// docker-compose.yml cannot run here (no Docker engine): check it against what the worker actually reads, and validate
-// it
-// with the compose client when one is installed.
+// docker-compose.yml cannot run here (no Docker engine): check it against what the worker reads and what the native
+// launch of the same components does, and validate it with the compose client when one is installed.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { environmentVariables, readEnvironment } from '../../src/config/environment.ts';
+import { cachedBinary } from '../../src/infra/go-install.ts';
 import { onPath } from '../../src/infra/run-command.ts';
+import {
+  dynamicConfigFile,
+  serverConfigFile,
+  serverEnvironment,
+  SERVER_VERSION,
+  temporalServer,
+  UI_VERSION,
+} from '../../src/infra/temporal-cluster.ts';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
 
+const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'));
-const worker = compose.services.worker;
-const postgres = compose.services.postgresql;
+// Merge keys (<<: *anchor) share the database settings between the server and its schema job.
+const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true });
+const { worker, temporal, postgresql: postgres, migrate } = compose.services;
+const version = SERVER_VERSION.slice(1);
 
 describe('docker-compose.yml', () => {
-  it('gives the worker only variables it reads, and values it accepts', () => {
+  it('runs images Temporal still publishes, at the versions the native launch builds', () => {
+    expect(temporal.image).toBe(`temporalio/server:${version}`);
+    expect(compose.services['temporal-schema'].image).toBe(`temporalio/admin-tools:${version}`);
+    expect(compose.services['temporal-setup'].image).toBe(`temporalio/admin-tools:${version}`);
+    expect(compose.services['temporal-ui'].image).toBe(`temporalio/ui:${UI_VERSION.slice(1)}`);
+    expect(JSON.stringify(compose)).not.toContain('auto-setup');
+  });
+
+  it('mounts the same static and dynamic server config as the native launch, with the variables it sets', () => {
+    const [mount] = temporal.volumes as string[];
+    const [hostDir, containerDir] = mount!.split(':');
+    expect(join(root, hostDir!)).toBe(dirname(serverConfigFile));
+    expect(temporal.environment.TEMPORAL_SERVER_CONFIG_FILE_PATH).toBe(`${containerDir}/server.yaml`);
+    expect(temporal.environment.TEMPORAL_DYNAMIC_CONFIG_FILE).toBe(`${containerDir}/dynamic-config.yaml`);
+    expect([existsSync(serverConfigFile), existsSync(dynamicConfigFile)]).toEqual([true, true]);
+    // Every variable compose gives the server is one the native launch sets too, and one the config reads (or the
+    // image's entrypoint, for binding).
+    const native = Object.keys(serverEnvironment(new URL('postgresql://u:p@db:5432/x'), 7233, 4));
+    const template = readFileSync(serverConfigFile, 'utf8');
+    const read = [...template.matchAll(/env "(\w+)"/g)].map((m) => m[1]);
+    for (const name of Object.keys(temporal.environment)) {
+      expect(native, `${name} is not set by the native launch`).toContain(name);
+      if (!['TEMPORAL_SERVER_CONFIG_FILE_PATH', 'TEMPORAL_ALLOW_NO_AUTH'].includes(name))
+        expect(read, `${name} is not read by server.yaml`).toContain(name);
+    }
+    expect(template.split('\n', 1)[0]).toBe('# enable-template');
+  });
+
+  it('points Temporal and its schema job at the compose PostgreSQL', () => {
+    for (const service of [temporal, compose.services['temporal-schema']]) {
+      expect(service.environment.POSTGRES_SEEDS in compose.services).toBe(true);
+      expect([service.environment.POSTGRES_USER, service.environment.POSTGRES_PWD]).toEqual([
+        postgres.environment.POSTGRES_USER,
+        postgres.environment.POSTGRES_PASSWORD,
+      ]);
+    }
+    expect(compose.services['temporal-schema'].command.join(' ')).toMatch(/postgresql\/v12\/\$\$dir\/versioned/);
+  });
+
+  it('gives the workers only variables they read, and values they accept', () => {
     const unknown = Object.keys(worker.environment).filter((name) => !environmentVariables.includes(name));
     expect(unknown).toEqual([]);
     expect(() => readEnvironment(worker.environment)).not.toThrow();
   });
 
-  it('points the worker at the compose PostgreSQL and Temporal services', () => {
+  it('runs two worker replicas after a one-shot migration, on the compose PostgreSQL and Temporal', () => {
+    expect(worker.deploy.replicas).toBe(2);
+    expect(worker.depends_on.migrate.condition).toBe('service_completed_successfully');
+    expect(migrate.command).toEqual(['node', 'src/db/migrate.ts']);
+    expect(existsSync(`${root}src/db/migrate.ts`)).toBe(true);
     const url = new URL(worker.environment.DATABASE_URL);
     expect(url.hostname in compose.services).toBe(true);
+    expect(migrate.environment.DATABASE_URL).toBe(worker.environment.DATABASE_URL);
     expect([url.username, url.password, url.pathname.slice(1)]).toEqual([
       postgres.environment.POSTGRES_USER,
       postgres.environment.POSTGRES_PASSWORD,
       postgres.environment.POSTGRES_DB,
     ]);
     expect(worker.environment.TEMPORAL_ADDRESS.split(':')[0] in compose.services).toBe(true);
-    expect(worker.ports).toContain(`${worker.environment.METRICS_PORT}:${worker.environment.METRICS_PORT}`);
+    // Replicas cannot share a host port: metrics are exposed on each container's own address.
+    expect(worker.ports).toBeUndefined();
+    expect(worker.expose).toContain(worker.environment.METRICS_PORT);
   });
 
-  it('registers exactly the search attributes the workflow upserts, with their types', () => {
-    const command: string = compose.services['temporal-search-attributes'].command.join(' ');
+  it('registers the namespace and exactly the search attributes the workflow upserts, with their types', () => {
+    const command: string = compose.services['temporal-setup'].command.join(' ');
+    expect(command).toContain('namespace create --namespace default');
     const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => `${m[1]}:${m[2]!.toUpperCase()}`);
     expect(registered.sort()).toEqual(cashbackSearchAttributes.map((key) => `${key.name}:${key.type}`).sort());
   });
@@ -47,10 +105,16 @@ describe('docker-compose.yml', () => {
     expect(cmd).toBe('src/worker/main.ts');
     expect(existsSync(`${root}${cmd}`)).toBe(true);
     expect(dockerfile).toMatch(/FROM node:24/);
+    // npm ci runs the preinstall Node check: the file must be in the image before it.
+    expect(dockerfile.indexOf('COPY src/infra/require-node.cjs')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
+  });
+
+  it("has a dynamic config whose every key the server knows (temporal-server's own check)", async () => {
+    const { stdout, stderr } = await run(cachedBinary(temporalServer), ['validate-dynamic-config', dynamicConfigFile]);
+    expect(`${stdout}${stderr}`).not.toMatch(/warning|error/i);
   });
 
   it('is a valid compose file for the compose client, where one is installed', async () => {
-    const run = promisify(execFile);
     const docker = await onPath('docker');
     // The docker CLI validates only with its compose plugin; the standalone docker-compose client is the other way.
     const plugin =

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually } from '../support/harness.ts';
 import { freePort, freePortBlock } from '../../src/infra/ports.ts';
+import { PORT_OFFSETS } from '../../src/infra/temporal-cluster.ts';
 import { runCli, startEngine } from '../support/processes.ts';
 import type { StartedProcess } from '../../src/infra/processes.ts';
 import { connect } from 'node:net';
@@ -60,9 +61,8 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'seqr-e2e-'));
     await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root): it must reach its data dir
-    // The cluster's services take ports around the frontend's, below 32768 (see src/infra/temporal-cluster.ts).
-    const temporalPort =
-      shape === 'cluster' ? await freePortBlock([0, 1, 2, 6, 10, -300, -299, -298, -294]) : await freePort();
+    // The cluster's services take ports around the frontend's, below 32768.
+    const temporalPort = shape === 'cluster' ? await freePortBlock(PORT_OFFSETS) : await freePort();
     const pgPort = await freePort();
     metricsPort = await freePort();
     uiPort = await freePort();
