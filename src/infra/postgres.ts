@@ -61,13 +61,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     }),
   );
   const database = options.database ?? 'seqr_cashback';
-  const admin = new pg.Client({
-    connectionString: `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`,
-  });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
-  if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
-  await admin.end();
+  await ensureDatabase(`postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`, database);
   return {
     url: `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/${database}`,
     async stop() {
@@ -75,6 +69,18 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
       if (temporary) await rm(dirname(dataDir), { recursive: true, force: true });
     },
   };
+}
+
+/** Creates `database` on the server of `serverUrl` (any database of it) unless it exists. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**

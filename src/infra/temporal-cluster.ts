@@ -11,6 +11,7 @@ import pg from 'pg';
 import { cashbackSearchAttributes } from '../workflows/search-attributes.ts';
 import { cachedBinary, goInstall, moduleSource, type GoProgram } from './go-install.ts';
 import { freePortBlock } from './ports.ts';
+import { ensureDatabase } from './postgres.ts';
 import { startProcess } from './processes.ts';
 import { isExecutable } from './run-command.ts';
 import { cacheDir, step } from './steps.ts';
@@ -68,7 +69,7 @@ export interface ClusterOptions {
   /** The PostgreSQL server Temporal's two databases live on, as an admin URL (any database). */
   postgresUrl: string;
   numHistoryShards?: number;
-  /** Frontend gRPC port; the other services take free ports. */
+  /** Frontend gRPC port; the other services take ports around it (serverEnvironment). */
   port?: number;
   /** Serve the web UI on this port. */
   uiPort?: number;
@@ -82,7 +83,7 @@ export async function setupSchemas(postgresUrl: string): Promise<void> {
     ['temporal', 'temporal'],
     ['temporal_visibility', 'visibility'],
   ] as const) {
-    await ensureDatabase(url, database);
+    await ensureDatabase(postgresUrl, database);
     const args = [
       '--plugin',
       'postgres12',
@@ -99,17 +100,6 @@ export async function setupSchemas(postgresUrl: string): Promise<void> {
     ];
     if (!(await hasSchemaVersion(url, database))) await run(tool, [...args, 'setup-schema', '-v', '0.0']);
     await run(tool, [...args, 'update-schema', '-d', join(schemaDir, dir, 'versioned')]);
-  }
-}
-
-async function ensureDatabase(url: URL, database: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
-    if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
-  } finally {
-    await admin.end();
   }
 }
 

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
@@ -14,6 +13,7 @@ import { freePort } from '../../src/infra/ports.ts';
 import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
 import { startTestDevServer, startTestServer, type Shape, type TestServer } from '../support/servers.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
+import { inSnapshot } from '../support/database.ts';
 import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 
@@ -41,10 +41,7 @@ function history(user: string, cents: number) {
  * Ledger entries, statements and accounts read in one snapshot: a credit committing between the reads cannot skew them.
  */
 async function ledgerRows(databaseUrl: string, users: string[]) {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    await db.query('begin transaction isolation level repeatable read read only');
+  return inSnapshot(databaseUrl, async (db) => {
     const entries = await db.query(
       'select user_id, idempotency_key, amount_cents from ledger_entry where user_id = any($1) order by user_id',
       [users],
@@ -57,11 +54,8 @@ async function ledgerRows(databaseUrl: string, users: string[]) {
       'select user_id, balance_cents from seqr_account where user_id = any($1) order by user_id',
       [users],
     );
-    await db.query('commit');
     return { entries: entries.rows, statements: statements.rows, accounts: accounts.rows };
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 describe.each<Shape>(['dev', 'cluster'])('reliability: a worker killed, on the %s server', (shape) => {

@@ -1,10 +1,10 @@
 // The production shape with two workers on one task queue: one is SIGKILLed in the middle of a quarter-end payout of
 // 200 users and never comes back. The other finishes the work, and every user is paid exactly once.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
+import { inSnapshot } from '../support/database.ts';
 import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 import { startTestCluster, type TestServer } from '../support/servers.ts';
@@ -14,11 +14,8 @@ const USERS = 200;
 const quarter = `${new Date().getUTCFullYear() - 1}-Q2`;
 
 /** Ledger and statements in one snapshot. */
-async function books(databaseUrl: string, prefix: string) {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    await db.query('begin transaction isolation level repeatable read read only');
+function books(databaseUrl: string, prefix: string) {
+  return inSnapshot(databaseUrl, async (db) => {
     const entries = await db.query(
       'select user_id, idempotency_key, amount_cents from ledger_entry where user_id like $1',
       [`${prefix}%`],
@@ -27,14 +24,11 @@ async function books(databaseUrl: string, prefix: string) {
       "select count(*)::int as n from quarter_statement where user_id like $1 and payout_status = 'paid'",
       [`${prefix}%`],
     );
-    await db.query('commit');
     return {
       entries: entries.rows as { user_id: string; idempotency_key: string; amount_cents: string }[],
       paid: paid.rows[0].n as number,
     };
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 describe('reliability: two workers on the cluster shape', () => {

@@ -35,3 +35,17 @@ export async function testDatabase(): Promise<RunningPostgres> {
   const external = process.env.DATABASE_URL;
   return external ? isolatedDatabaseOn(external) : startLocalPostgres();
 }
+
+/** Runs `read` in one read-only REPEATABLE READ transaction: what an assertion compares is read in one snapshot. */
+export async function inSnapshot<T>(databaseUrl: string, read: (db: pg.Client) => Promise<T>): Promise<T> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query('begin transaction isolation level repeatable read read only');
+    const result = await read(db);
+    await db.query('commit');
+    return result;
+  } finally {
+    await db.end();
+  }
+}
