@@ -42,6 +42,15 @@ export class UnknownUserError extends Error {
 
 export { InvalidQuarterError } from '../domain/calendar.ts';
 
+/** How long a refund waits for the workflow's quick look at its payment before it is recorded unchecked. */
+const REFUND_CHECK_MS = 2_000;
+
+/** A recorded refund, and what was known of its payment: it fits (checked), it has not arrived (held), or no answer. */
+export interface RecordedRefund {
+  refund: RefundEvent;
+  check: 'checked' | 'held' | 'unchecked';
+}
+
 /** The operator asked for something the workflow refused (e.g. retrying a payout that has not failed). */
 export class OperatorRequestRejected extends Error {
   override name = 'OperatorRequestRejected';
@@ -132,27 +141,45 @@ export class CashbackClient {
     }
   }
 
-  /** Validates a refund, including against what is left of its payment, then records it. */
-  async recordRefund(raw: unknown): Promise<RefundEvent> {
+  /**
+   * Records a refund: durable once the server accepts the signal, whether or not a worker is up, exactly like a payment.
+   * Its shape is checked here; whether it fits its payment is the workflow's to decide (a refund before its payment waits
+   * for it). A quick look at the payment, when a worker answers in time, turns an obvious excess into an error now.
+   */
+  async recordRefund(raw: unknown): Promise<RecordedRefund> {
     const checked = validateEvent('refund', raw, this.now());
     if (!checked.ok) throw new InvalidEventError(checked.errors);
     const refund = checked.value;
-    const handle = this.client.workflow.getHandle(workflowIdFor(refund.userId));
-    let remaining: number | undefined;
-    try {
-      remaining = await handle.query(paymentRemainingQuery, refund.paymentId);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
-    if (remaining === undefined || remaining === null)
-      throw new InvalidEventError([`refund of unknown payment ${refund.paymentId} for user ${refund.userId}`]);
-    if (refund.amount.cents > remaining) {
+    const remaining = await this.paymentRemaining(refund.userId, refund.paymentId);
+    if (typeof remaining === 'number' && refund.amount.cents > remaining) {
       throw new InvalidEventError([
         `refund of ${refund.amount.cents} cents exceeds the ${remaining} cents left of payment ${refund.paymentId}`,
       ]);
     }
-    await handle.signal(refundSignal, refund);
-    return refund;
+    await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+      workflowId: workflowIdFor(refund.userId),
+      taskQueue: this.taskQueue,
+      args: [{ userId: refund.userId, program: this.program } satisfies CashbackWorkflowInput],
+      staticSummary: staticSummary(refund.userId),
+      signal: refundSignal,
+      signalArgs: [refund],
+    });
+    const check = remaining === 'no answer' ? 'unchecked' : remaining === undefined ? 'held' : 'checked';
+    return { refund, check };
+  }
+
+  /** What is left of a payment, asked of the workflow with a short deadline: a number, unknown, or no answer in time. */
+  private async paymentRemaining(userId: string, paymentId: string): Promise<number | undefined | 'no answer'> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(userId));
+    try {
+      const left = await this.client.withDeadline(Date.now() + REFUND_CHECK_MS, () =>
+        handle.query(paymentRemainingQuery, paymentId),
+      );
+      return left ?? undefined;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined; // a new user: the refund starts their workflow
+      return 'no answer'; // no worker up, or a busy one: the workflow decides when it runs
+    }
   }
 
   async getStatus(userId: string): Promise<CashbackStatus> {

@@ -40,6 +40,8 @@ export const LIMITS = {
   /** €1,000,000: a single payment above this is surely a unit error. */
   maxPaymentCents: 100_000_000,
   maxIdLength: 128,
+  /** Refunds held per user while their payment has not arrived (held-refunds.ts); past that, rejected with a reason. */
+  maxHeldRefunds: 100,
   /** How far in the future (by the receiver's clock) an event may be dated: clock skew, not time travel. */
   maxFutureSkewMs: 60 * 60 * 1000,
   /** Rejections kept in state for the status view. */

@@ -55,9 +55,20 @@ export interface CashbackState {
   recentStatements: QuarterStatement[];
   counters: { payments: number; refunds: number; duplicates: number; rejected: number };
   recentRejections: Rejection[];
+  /** Refunds that arrived before their payment, oldest first (see held-refunds.ts). */
+  heldRefunds: HeldRefund[];
 }
 
-export type Outcome = { result: 'accepted' } | { result: 'duplicate' } | { result: 'rejected'; reason: string };
+/** A refund waiting for its payment: applied when it arrives, rejected when `until` leaves the adjustment window. */
+export interface HeldRefund {
+  refund: RefundEvent;
+  heldSince: string;
+  /** The refund's own quarter: the best estimate of its payment's, which is unknown. */
+  until: QuarterKey;
+}
+
+export type Outcome =
+  { result: 'accepted' } | { result: 'held' } | { result: 'duplicate' } | { result: 'rejected'; reason: string };
 
 /**
  * A new user's state. `openFrom` starts the books at an earlier quarter, for importing a user's history
@@ -83,6 +94,7 @@ export function initialState(
     recentStatements: [],
     counters: { payments: 0, refunds: 0, duplicates: 0, rejected: 0 },
     recentRejections: [],
+    heldRefunds: [],
   };
 }
 
@@ -95,7 +107,10 @@ export function oldestAcceptedQuarter(state: CashbackState, nowMs: number): Quar
   return quarterIndex(state.nextPayout.quarter) < quarterIndex(windowStart) ? state.nextPayout.quarter : windowStart;
 }
 
-function findPayment(state: CashbackState, paymentId: string): { month: MonthKey; entry: PaymentEntry } | undefined {
+export function findPayment(
+  state: CashbackState,
+  paymentId: string,
+): { month: MonthKey; entry: PaymentEntry } | undefined {
   for (const [month, payments] of Object.entries(state.months)) {
     const entry = payments[paymentId];
     if (entry) return { month, entry };
@@ -110,12 +125,12 @@ export function reject(state: CashbackState, eventId: string, reason: string, no
   return { result: 'rejected', reason };
 }
 
-function duplicate(state: CashbackState): Outcome {
+export function duplicate(state: CashbackState): Outcome {
   state.counters.duplicates += 1;
   return { result: 'duplicate' };
 }
 
-function monthOutsideWindow(state: CashbackState, month: MonthKey, nowMs: number): string | undefined {
+export function monthOutsideWindow(state: CashbackState, month: MonthKey, nowMs: number): string | undefined {
   const oldest = oldestAcceptedQuarter(state, nowMs);
   if (quarterIndex(quarterOfMonth(month)) >= quarterIndex(oldest)) return undefined;
   return `month ${month} is older than the adjustment window (oldest open quarter ${oldest}): needs operator review`;

@@ -33,6 +33,8 @@ export interface CashbackStatus {
   lastStatements: QuarterStatement[];
   counters: CashbackState['counters'];
   recentRejections: Rejection[];
+  /** Refunds waiting for their payment, and the quarter until which they wait. */
+  heldRefunds: { refundId: string; paymentId: string; amountCents: Cents; heldSince: string; until: QuarterKey }[];
 }
 
 /** One word for the Temporal UI's search attribute: failed wins over pending, pending over paid. */
@@ -77,6 +79,13 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
     lastStatements: state.recentStatements,
     counters: state.counters,
     recentRejections: state.recentRejections,
+    heldRefunds: state.heldRefunds.map(({ refund, heldSince, until }) => ({
+      refundId: refund.refundId,
+      paymentId: refund.paymentId,
+      amountCents: refund.amount.cents,
+      heldSince,
+      until,
+    })),
   };
 }
 

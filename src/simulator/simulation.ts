@@ -7,6 +7,7 @@ import { quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
 import type { ProgramConfig } from '../domain/config.ts';
 import { initialState, type CashbackState } from '../domain/state.ts';
 import { closeQuarter } from '../domain/statement.ts';
+import { expireHeldRefunds, isHeld } from '../domain/held-refunds.ts';
 import type { QuarterStatement } from '../domain/statement-types.ts';
 
 export interface LineProblem {
@@ -18,6 +19,8 @@ interface UserBook {
   state: CashbackState;
   clock: number;
   statements: QuarterStatement[];
+  /** The line of each refund held for its payment, to report it against that line if the payment never comes. */
+  heldAt: Map<string, number>;
 }
 
 export class Simulation {
@@ -53,6 +56,7 @@ export class Simulation {
         state: initialState(userId, at, this.program, quarterOfInstant(at, this.program.timeZone)),
         clock: at,
         statements: [],
+        heldAt: new Map(),
       };
       this.users.set(userId, book);
     }
@@ -61,6 +65,7 @@ export class Simulation {
     const outcome = applyRawEvent(book.state, type, raw, book.clock);
     if (outcome.result === 'rejected') this.problems.push({ line, reason: outcome.reason });
     if (outcome.result === 'duplicate') this.duplicates += 1;
+    if (outcome.result === 'held') book.heldAt.set((raw as { refundId: string }).refundId, line);
   }
 
   /** Closes, for every user, each quarter up to the one their last event fell in, as if time moved on to its payout. */
@@ -69,12 +74,28 @@ export class Simulation {
     for (const [userId, book] of this.users) {
       const last = quarterIndex(quarterOfInstant(book.clock, this.program.timeZone));
       this.closeDue(book, (state) => quarterIndex(state.nextPayout.quarter) <= last);
+      for (const { refund } of book.state.heldRefunds) {
+        const reason = `refund of unknown payment ${refund.paymentId}: its payment is not in the file`;
+        this.problems.push({ line: book.heldAt.get(refund.refundId) ?? 0, reason });
+      }
       result.set(userId, book.statements);
     }
     return result;
   }
 
   private closeDue(book: UserBook, due: (state: CashbackState) => boolean): void {
-    while (due(book.state)) book.statements.push(closeQuarter(book.state, book.state.nextPayout.at));
+    while (due(book.state)) {
+      const closedAt = book.state.nextPayout.at;
+      book.statements.push(closeQuarter(book.state, closedAt));
+      const held = book.state.heldRefunds.map((h) => h.refund.refundId);
+      expireHeldRefunds(book.state, closedAt);
+      for (const refundId of held.filter((id) => !isHeld(book.state, id))) {
+        const rejection = book.state.recentRejections.findLast((r) => r.eventId === refundId);
+        this.problems.push({
+          line: book.heldAt.get(refundId) ?? 0,
+          reason: rejection?.reason ?? 'held refund expired',
+        });
+      }
+    }
   }
 }

@@ -18,6 +18,7 @@ import { applyRawEvent } from '../domain/apply-event.ts';
 import { parseQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM } from '../domain/config.ts';
 import { describeRawEvent, type EventType } from '../domain/events.ts';
+import { expireHeldRefunds } from '../domain/held-refunds.ts';
 import { formatEuros } from '../domain/money.ts';
 import {
   initialState,
@@ -162,6 +163,7 @@ export class CashbackRun {
       this.applyEvents();
     }
     pruneOutsideWindow(this.state, Date.now());
+    expireHeldRefunds(this.state, Date.now());
   }
 
   /** Serves operators' retries of failed payouts, in the order they came. */

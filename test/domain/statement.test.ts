@@ -101,7 +101,7 @@ describe('quarter statement', () => {
     });
   });
 
-  it('rejects refunds above what is left, of unknown payments, and late events outside the window', () => {
+  it('rejects refunds above what is left, of unknown payments dated outside the window, and late events outside it', () => {
     const state = initialState(user, start);
     const { id } = pay(state, 1_000, '2027-01-10T12:00:00+01:00');
     expect(refundOf(state, id, 600, '2027-01-11T12:00:00+01:00')).toEqual({ result: 'accepted' });
@@ -109,12 +109,16 @@ describe('quarter statement', () => {
       result: 'rejected',
       reason: expect.stringMatching(/exceeds the 400 cents left/),
     });
-    expect(refundOf(state, 'nope', 1, '2027-01-11T12:00:00+01:00')).toMatchObject({
-      result: 'rejected',
-      reason: expect.stringMatching(/unknown payment nope/),
-    });
+    // A refund before its payment waits for it (held-refunds.ts); one dated outside the window cannot wait.
+    expect(refundOf(state, 'nope', 1, '2027-01-11T12:00:00+01:00')).toEqual({ result: 'held' });
     closeQuarter(state, afterQ1);
     closeQuarter(state, afterQ2);
+    const july = Date.parse('2027-07-10T00:00:00Z');
+    const refund = { refundId: 'r-old', paymentId: 'nope-2', userId: user, amount: { cents: 1, currency: 'EUR' } };
+    expect(applyRawEvent(state, 'refund', { ...refund, occurredAt: '2027-01-11T12:00:00+01:00' }, july)).toMatchObject({
+      result: 'rejected',
+      reason: expect.stringMatching(/unknown payment nope-2: month 2027-01 is older than the adjustment window/),
+    });
     const late = applyRawEvent(
       state,
       'payment',

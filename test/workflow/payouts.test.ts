@@ -272,4 +272,58 @@ describe('payouts', () => {
       expect(await h.ledger(user)).toHaveLength(1);
     });
   });
+
+  it("holds a refund that arrives before its payment, and applies it in the payment's month when the payment comes", async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('refund-first');
+      await h.advanceTo('2027-01-10T12:00:00+01:00');
+      const bought = payment(user, 30_000, '2027-01-10T10:00:00+01:00');
+      const back = refund(user, bought.paymentId, 10_000, '2027-01-10T11:00:00+01:00');
+      // The refund starts the user's workflow and waits there; the payment, when it comes, takes it along.
+      await expect(h.cashback.recordRefund(back)).resolves.toMatchObject({ check: 'held' });
+      const waiting = await eventually(async () => {
+        const s = await h.cashback.getStatus(user);
+        return s.heldRefunds.length ? s : undefined;
+      }, 'the held refund');
+      expect(waiting.heldRefunds).toMatchObject([
+        { refundId: back.refundId, paymentId: bought.paymentId, amountCents: 10_000 },
+      ]);
+      await h.cashback.recordPayment(bought);
+      const applied = await eventually(async () => {
+        const s = await h.cashback.getStatus(user);
+        return s.counters.payments === 1 ? s : undefined;
+      }, 'the payment');
+      expect(applied.heldRefunds).toEqual([]);
+      expect(applied.counters).toMatchObject({ payments: 1, refunds: 1, rejected: 0 });
+      expect(applied.currentMonth).toMatchObject({ eligiblePayments: 1, netSpendCents: 20_000 });
+      await h.advanceTo('2027-04-05T00:00:00+02:00');
+      expect(await ledgerOnceItHas(h, user, 1)).toEqual([
+        { idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 200 },
+      ]);
+    });
+  });
+
+  it('rejects a held refund, visibly in status, when its quarter leaves the adjustment window without its payment', async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('refund-expired');
+      await h.advanceTo('2027-02-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 10_000, '2027-02-10T10:00:00+01:00'));
+      const ghost = refund(user, `${user}-never`, 500, '2027-02-10T11:00:00+01:00');
+      await expect(h.cashback.recordRefund(ghost)).resolves.toMatchObject({ check: 'held' });
+      await h.advanceTo('2027-04-05T00:00:00+02:00'); // Q1 closes: still inside the one-quarter window
+      expect((await h.cashback.getStatus(user)).heldRefunds).toHaveLength(1);
+      await h.advanceTo('2027-07-05T00:00:00+02:00'); // Q2 closes: Q1 has left the window
+      const status = await eventually(async () => {
+        const s = await h.cashback.getStatus(user);
+        return s.heldRefunds.length === 0 ? s : undefined;
+      }, 'the expiry');
+      expect(status.counters.rejected).toBe(1);
+      expect(status.recentRejections).toMatchObject([
+        {
+          eventId: ghost.refundId,
+          reason: expect.stringContaining(`refund of unknown payment ${user}-never: held since`),
+        },
+      ]);
+    });
+  });
 });

@@ -49,10 +49,15 @@ export async function refundCommand(
     amount: { cents: parseAmount(amount), currency: 'EUR' },
     occurredAt: options.at ?? new Date().toISOString(),
   };
-  const refund = await (await ctx.cashback()).recordRefund(event);
-  if (options.json) return printJson(refund);
+  const { refund, check } = await (await ctx.cashback()).recordRefund(event);
+  if (options.json) return printJson({ ...refund, check });
+  const note = {
+    checked: '',
+    held: ` (held until payment ${paymentId} arrives)`,
+    unchecked: ' (no worker answered in time: the workflow checks it against its payment when it runs)',
+  }[check];
   process.stdout.write(
-    `recorded refund ${refund.refundId}: ${formatEuros(refund.amount.cents)} of payment ${paymentId}\n`,
+    `recorded refund ${refund.refundId}: ${formatEuros(refund.amount.cents)} of payment ${paymentId}${note}\n`,
   );
 }
 

@@ -42,6 +42,18 @@ export async function statusCommand(ctx: CliContext, userId: string, options: { 
       ]),
     );
   }
+  if (status.heldRefunds.length) {
+    printTable(
+      ['held refund', 'of payment', 'amount', 'held since', 'waits until'],
+      status.heldRefunds.map((r) => [
+        r.refundId,
+        r.paymentId,
+        formatEuros(r.amountCents),
+        formatInstant(r.heldSince, zone),
+        `${r.until} leaves the window`,
+      ]),
+    );
+  }
   if (status.recentRejections.length) {
     printTable(
       ['rejected event', 'when', 'reason'],
