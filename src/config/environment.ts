@@ -28,6 +28,10 @@ const schema = z.object({
   // Each cached workflow keeps its V8 context (~2 MB): 500 bounds the worker's memory; evicted ones replay on their
   // next task.
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  // The HTTP front door (npm run ingest): loopback without a token; any other address needs one.
+  INGEST_HOST: z.string().default('127.0.0.1'),
+  INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8088),
+  INGEST_TOKEN: optional,
   // `npm start`'s local servers.
   SEQR_DATA_DIR: optional,
   TEMPORAL_PORT: port.default(7233),

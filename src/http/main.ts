@@ -1,0 +1,39 @@
+// `npm run ingest`: the HTTP front door as a process of its own (npm start runs one beside the worker; compose too).
+import { Client, Connection } from '@temporalio/client';
+import { CashbackClient } from '../client/cashback-client.ts';
+import { programFrom, readEnvironment } from '../config/environment.ts';
+import { buildIngestServer } from './server.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+async function main(): Promise<void> {
+  const env = readEnvironment();
+  if (!env.INGEST_TOKEN && !LOOPBACK.has(env.INGEST_HOST)) {
+    throw new Error(`INGEST_TOKEN is required to listen on ${env.INGEST_HOST}: without a token only loopback is safe`);
+  }
+  const connection = await Connection.connect(env.temporal.connectionOptions);
+  const client = new Client({ connection, namespace: env.temporal.namespace });
+  const app = buildIngestServer({
+    cashback: new CashbackClient(client, env.TEMPORAL_TASK_QUEUE, programFrom(env)),
+    connection,
+    ...(env.INGEST_TOKEN ? { token: env.INGEST_TOKEN } : {}),
+  });
+  const stop = async () => {
+    await app.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await app.listen({ host: env.INGEST_HOST, port: env.INGEST_PORT });
+  const { port } = app.server.address() as { port: number };
+  const host = env.INGEST_HOST.includes(':') ? `[${env.INGEST_HOST}]` : env.INGEST_HOST;
+  console.log(
+    `HTTP ingestion: http://${host}:${port} (OpenAPI at /openapi.json${env.INGEST_TOKEN ? ', bearer token required' : ''})`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`ingest failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
