@@ -15,6 +15,7 @@ import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.
 export interface TestServer {
   address: string;
   client: Client;
+  connection: Connection;
   /** For workers created in the test process. */
   nativeConnection: NativeConnection;
   teardown(): Promise<void>;
@@ -56,6 +57,7 @@ async function withClient(starting: Promise<DevServer>): Promise<TestServer> {
   return {
     address: server.address,
     client: new Client({ connection }),
+    connection,
     nativeConnection,
     async teardown() {
       await nativeConnection.close();
