@@ -17,6 +17,7 @@ import { startDevServer, type DevServer } from './temporal-servers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workerMain = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
+const ingestMain = fileURLToPath(new URL('../http/main.ts', import.meta.url));
 
 const positive = (what: string) => (value: string) => {
   const number = Number(value);
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
 
   const workers = options.workers ?? (options.cluster ? 2 : 1);
   for (let i = 1; i <= workers; i++) await startWorker(i, databaseUrl, temporal.address, env.METRICS_PORT);
+  await startIngest(temporal.address);
   note(
     `Temporal: ${temporal.address}${temporal.uiUrl ? `   UI: ${temporal.uiUrl}` : ''}${options.cluster ? `   (temporal-server, ${options.shards} history shards)` : ''}`,
   );
@@ -120,6 +122,25 @@ async function startWorker(
   void worker.exited.then(({ code, signal }) => {
     if (stopping) return;
     note(`worker ${index} exited (${code ?? signal})`);
+    void stopAll(code || 1);
+  });
+}
+
+/** The HTTP front door (src/http/), which prints its address in a line of its own ("HTTP ingestion: ..."). */
+async function startIngest(temporalAddress: string): Promise<void> {
+  const ingest = await startProcess({
+    name: 'HTTP ingestion',
+    command: process.execPath,
+    args: [ingestMain],
+    echo: true,
+    detached: true,
+    ready: 'HTTP ingestion:',
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress },
+  });
+  running.push({ name: 'HTTP ingestion', stop: () => ingest.stop('SIGTERM') });
+  void ingest.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    note(`HTTP ingestion exited (${code ?? signal})`);
     void stopAll(code || 1);
   });
 }

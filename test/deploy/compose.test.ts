@@ -92,6 +92,15 @@ describe('docker-compose.yml', () => {
     expect(worker.expose).toContain(worker.environment.METRICS_PORT);
   });
 
+  it('runs the HTTP front door on all addresses only with a token, as the service itself insists', () => {
+    const { ingest } = compose.services;
+    expect(ingest.command).toEqual(['node', 'src/http/main.ts']);
+    expect(ingest.environment.INGEST_HOST).toBe('0.0.0.0');
+    expect(ingest.environment.INGEST_TOKEN).toMatch(/^\$\{INGEST_TOKEN:\?/); // compose stops when it is unset
+    expect(Object.keys(ingest.environment).filter((name) => !environmentVariables.includes(name))).toEqual([]);
+    expect(ingest.ports).toContain(`${ingest.environment.INGEST_PORT}:${ingest.environment.INGEST_PORT}`);
+  });
+
   it('registers the namespace and exactly the search attributes the workflow upserts, with their types', () => {
     const command: string = compose.services['temporal-setup'].command.join(' ');
     expect(command).toContain('namespace create --namespace default');
@@ -127,7 +136,11 @@ describe('docker-compose.yml', () => {
       ? { command: docker, args: ['compose', 'config', '-q'] }
       : await onPath('docker-compose').then((path) => path && { command: path, args: ['config', '-q'] });
     if (!client) return expect(client, 'no compose client: only the checks above ran').toBeFalsy();
-    await run(client.command, client.args, { cwd: root }).catch((error: { stderr?: string }) => {
+    // The ingestion service refuses to run without a token: give the client one to validate with.
+    await run(client.command, client.args, {
+      cwd: root,
+      env: { ...process.env, INGEST_TOKEN: 'validation-only' },
+    }).catch((error: { stderr?: string }) => {
       throw new Error(String(error.stderr));
     });
   });

@@ -48,6 +48,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
   let engine: StartedProcess;
   let uiPort: number;
   let metricsPort: number;
+  let ingestPort: number;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
 
@@ -66,6 +67,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     const pgPort = await freePort();
     metricsPort = await freePort();
     uiPort = await freePort();
+    ingestPort = await freePort();
     const ports = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PG_PORT: String(pgPort) };
     engine = await startEngine(
       {
@@ -75,6 +77,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
         DATABASE_URL: '',
         TEMPORAL_TASK_QUEUE: 'e2e',
         METRICS_PORT: String(metricsPort),
+        INGEST_PORT: String(ingestPort),
       },
       shape === 'cluster' ? ['--cluster'] : [],
     );
@@ -143,6 +146,10 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     // The bundle is reported in one line, not as the bundler's multi-kilobyte report.
     expect(logLines).toContainEqual(expect.objectContaining({ msg: 'workflow bundle built' }));
     expect(engine.output()).not.toMatch(/workflow-bundle-|webpack/);
+    // npm start runs the HTTP front door beside the worker and names its address.
+    const ingest = /HTTP ingestion: (http:\/\/127\.0\.0\.1:\d+)/.exec(engine.output())?.[1];
+    expect(ingest).toBe(`http://127.0.0.1:${ingestPort}`);
+    expect((await fetch(`${ingest}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/temporal_activity_execution_latency|temporal_workflow_completed|temporal_request/);
   });
@@ -280,7 +287,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     expect(output).not.toContain('worker failed');
     expect(output.indexOf('worker stopped cleanly')).toBeLessThan(output.indexOf('[infra] stopped'));
     // Nothing it started is left running.
-    for (const port of [env.TEMPORAL_ADDRESS!.split(':')[1], new URL(env.DATABASE_URL!).port, uiPort])
+    for (const port of [env.TEMPORAL_ADDRESS!.split(':')[1], new URL(env.DATABASE_URL!).port, uiPort, ingestPort])
       expect(await portOpen(Number(port))).toBe(false);
   });
 });

@@ -61,8 +61,18 @@ describe.runIf(asRoot)('a checkout the postgres user cannot reach, as root', () 
   }, 120_000);
 
   it('runs `npm start` and the demo pays €14.00; Ctrl-C stops it cleanly', async () => {
-    const [temporalPort, pgPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-    const ports = { TEMPORAL_PORT: String(temporalPort), PG_PORT: String(pgPort), TEMPORAL_UI_PORT: String(uiPort) };
+    const [temporalPort, pgPort, uiPort, ingestPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const ports = {
+      TEMPORAL_PORT: String(temporalPort),
+      PG_PORT: String(pgPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      INGEST_PORT: String(ingestPort),
+    };
     const engine = await startProcess({
       name: 'npm start',
       command: process.execPath,

@@ -25,7 +25,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
 }
 
 /**
- * Starts `npm start`'s entry point and resolves once its worker is ready. In a process group of its own, like a shell
+ * Starts `npm start`'s entry point and resolves once everything it starts is up. In a process group of its own, like a shell
  * job: the test sends Ctrl-C to the whole group, as a terminal does.
  */
 export function startEngine(env: NodeJS.ProcessEnv, args: string[] = []): Promise<StartedProcess> {
@@ -35,8 +35,9 @@ export function startEngine(env: NodeJS.ProcessEnv, args: string[] = []): Promis
     args: [`${root}src/infra/start.ts`, ...args],
     cwd: root,
     env: { ...process.env, ...env },
-    ready: 'worker ready',
-    timeoutMs: 90_000,
+    // Its last line: every server, worker and the HTTP front door are up.
+    ready: '[infra] running; Ctrl-C stops everything',
+    timeoutMs: 120_000,
     detached: true,
   });
 }
