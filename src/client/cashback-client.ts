@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { parseQuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../domain/config.ts';
-import { validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
+import { userIdSchema, validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 import {
   paymentRemainingQuery,
@@ -183,6 +183,8 @@ export class CashbackClient {
   }
 
   async getStatus(userId: string): Promise<CashbackStatus> {
+    const checked = userIdSchema.safeParse(userId);
+    if (!checked.success) throw new InvalidEventError(checked.error.issues.map((issue) => issue.message));
     try {
       return await this.client.workflow.getHandle(workflowIdFor(userId)).query(statusQuery);
     } catch (error) {

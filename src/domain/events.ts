@@ -46,6 +46,9 @@ const occurredAt = z.iso
     'occurredAt must be a real instant after 2000-01-01',
   );
 
+/** A user id, as every event carries it: also what a status request must name. */
+export const userIdSchema = id('userId');
+
 export const paymentSchema = z
   .object({
     paymentId: id('paymentId'),

@@ -1,6 +1,11 @@
 // OpenAPI 3.1 of the HTTP front door. Request bodies are the producer contract's JSON Schemas, generated from the same zod
 // schemas as the client's validation; OpenAPI 3.1 takes JSON Schema 2020-12 as it is.
+import { z } from 'zod';
 import { eventJsonSchemas } from '../contract/event-schemas.ts';
+import { userIdSchema } from '../domain/events.ts';
+
+/** The path's user id: the same rule as the events' (the document declares its JSON Schema dialect once). */
+const { $schema: _dialect, ...userIdParameter } = z.toJSONSchema(userIdSchema) as Record<string, unknown>;
 
 const errorBody = {
   type: 'object',
@@ -15,7 +20,7 @@ const json = (schema: object) => ({ content: { 'application/json': { schema } } 
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code]!, ...json(errorBody) }]));
 const ERROR_TEXT: Record<number, string> = {
-  400: 'the body is not a valid event: every field error is listed',
+  400: 'not a valid event (or user id): every field error is listed',
   401: 'a bearer token is required (Authorization: Bearer <INGEST_TOKEN>)',
   404: 'no such user (no event received yet)',
   413: 'the body is larger than the limit',
@@ -70,9 +75,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'getCashback',
           summary: "A user's cashback status: this month, tier, open quarter, payouts, held refunds, rejections",
-          parameters: [
-            { name: 'userId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 } },
-          ],
+          parameters: [{ name: 'userId', in: 'path', required: true, schema: userIdParameter }],
           responses: {
             '200': {
               description: 'the status',
@@ -85,7 +88,7 @@ export function openApiDocument(): Record<string, unknown> {
                 },
               }),
             },
-            ...errors(401, 404, 503),
+            ...errors(400, 401, 404, 503),
           },
         },
       },

@@ -26,6 +26,12 @@ function fail(reply: FastifyReply, status: number, error: string, errors?: strin
   return reply.code(status).send({ error, ...(errors ? { errors } : {}) });
 }
 
+const INVALID_ARGUMENT = 3;
+function isGrpcStatus(error: unknown, code: number): boolean {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return (error as { code?: unknown }).code === code || cause?.code === code;
+}
+
 /** A refund above what is left of its payment is well formed but cannot apply: 422, not 400. */
 function isExcessRefund(error: InvalidEventError): boolean {
   return error.errors.length === 1 && /exceeds the \d+ cents left of payment/.test(error.errors[0]!);
@@ -40,6 +46,8 @@ export function buildIngestServer(options: IngestOptions): FastifyInstance {
     if (error instanceof InvalidEventError)
       return fail(reply, isExcessRefund(error) ? 422 : 400, error.message, error.errors);
     if (error instanceof UnknownUserError) return fail(reply, 404, error.message);
+    // Temporal refusing the request itself (gRPC INVALID_ARGUMENT, e.g. an id over its limits) is the caller's error.
+    if (isGrpcStatus(error, INVALID_ARGUMENT)) return fail(reply, 400, error.message);
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 503;
     // Anything else is Temporal not answering (or a bug): the caller retries, the event is not lost.
     return fail(reply, status, status === 503 ? `Temporal is not reachable: ${error.message}` : error.message);

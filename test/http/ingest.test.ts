@@ -103,6 +103,8 @@ describe('HTTP ingestion', () => {
           headers: { authorization: `Bearer ${TOKEN}` },
         });
         expect(nobody.status).toBe(404);
+        const badId = `${url}/v1/users/${encodeURIComponent('é'.repeat(200))}/cashback`;
+        expect((await fetch(badId, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(400);
         expect((await fetch(`${url}/healthz`)).status).toBe(200);
         expect((await fetch(`${url}/readyz`)).status).toBe(200);
         const openapi = await (await fetch(`${url}/openapi.json`)).json();
