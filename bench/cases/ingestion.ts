@@ -3,7 +3,12 @@
 // many users' workflows. Baselines: (a) the same signal-with-start traffic into a workflow that only counts signals,
 // (b) one plain PostgreSQL INSERT per payment.
 import type { BenchContext } from '../context.ts';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/infra/ports.ts';
+import { startProcess } from '../../src/infra/processes.ts';
 import { percentile, row, runConcurrent, type Row, type Timed } from '../support.ts';
+
+const ingestMain = fileURLToPath(new URL('../../src/http/main.ts', import.meta.url));
 
 function summary(name: string, timed: Timed, count: number) {
   return {
@@ -30,7 +35,7 @@ export async function ingestion(ctx: BenchContext): Promise<Row[]> {
     'create table if not exists bench_payment (payment_id text primary key, user_id text not null, cents bigint not null, occurred_at timestamptz not null)',
   );
 
-  ctx.log(`ingestion: ${payments} payments into ${users} users from ${producers} producers, three ways`);
+  ctx.log(`ingestion: ${payments} payments into ${users} users from ${producers} producers, four ways`);
   const noop = summary(
     '(a) no-op workflow',
     await runConcurrent(payments, producers, (i) => {
@@ -49,6 +54,34 @@ export async function ingestion(ctx: BenchContext): Promise<Row[]> {
     await runConcurrent(payments, producers, (i) => ctx.cashback.recordPayment(event(i, 'ingest'))),
     payments,
   );
+  // The HTTP front door as its own process (npm run ingest), producers posting JSON to it: the same events, the same
+  // client behind it.
+  const ingest = await startProcess({
+    name: 'HTTP ingestion',
+    command: process.execPath,
+    args: [ingestMain],
+    ready: 'HTTP ingestion:',
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: ctx.address,
+      TEMPORAL_TASK_QUEUE: ctx.cashbackQueue,
+      INGEST_PORT: String(await freePort()),
+    },
+  });
+  const url = /HTTP ingestion: (\S+)/.exec(ingest.output())![1]!;
+  const http = summary(
+    'HTTP',
+    await runConcurrent(payments, producers, async (i) => {
+      const response = await fetch(`${url}/v1/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event(i, 'http')),
+      });
+      if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+    }),
+    payments,
+  );
+  await ingest.stop();
   const sql = summary(
     '(b) SQL insert',
     await runConcurrent(payments, producers, (i) => {
@@ -78,6 +111,14 @@ export async function ingestion(ctx: BenchContext): Promise<Row[]> {
       value: cashback.perSecond,
       unit: '/s',
       baseline: { name: sql.name, value: sql.perSecond },
+    }),
+    row({
+      case: 'ingestion',
+      metric: 'payments/s through HTTP',
+      value: http.perSecond,
+      unit: '/s',
+      baseline: { name: 'the direct client', value: cashback.perSecond },
+      note: `target ≥ 90 %; p50 ${http.p50.toFixed(1)} ms, p99 ${http.p99.toFixed(1)} ms`,
     }),
     row({
       case: 'ingestion',
