@@ -92,57 +92,42 @@ async function main(): Promise<void> {
   note('running; Ctrl-C stops everything');
 }
 
-/** Starts worker `index`; the log goes to our terminal: readable lines there, JSON when our output is a file or a pipe. */
-async function startWorker(
-  index: number,
-  databaseUrl: string,
-  temporalAddress: string,
-  metricsPort?: number,
-): Promise<void> {
-  const terminal = Boolean(process.stdout.isTTY);
-  const worker = await startProcess({
-    name: `worker ${index}`,
+/** Starts one of our own Node programs (a worker, the HTTP front door), echoes its output, and stops all if it dies. */
+async function startNodeProgram(name: string, main: string, ready: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = await startProcess({
+    name,
     command: process.execPath,
-    args: [workerMain],
+    args: [main],
     echo: true,
     detached: true,
-    ready: 'worker ready',
+    ready,
     timeoutMs: 120_000,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporalAddress,
-      LOG_FORMAT: process.env.LOG_FORMAT || (terminal ? 'pretty' : 'json'),
-      // Workers on one machine cannot share a port: METRICS_PORT for the first, the next ones above it.
-      ...(metricsPort ? { METRICS_PORT: String(metricsPort + index - 1) } : {}),
-      ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
-    },
+    env: { ...process.env, ...env },
   });
-  running.push({ name: `worker ${index}`, stop: () => worker.stop('SIGTERM') });
-  void worker.exited.then(({ code, signal }) => {
+  running.push({ name, stop: () => child.stop('SIGTERM') });
+  void child.exited.then(({ code, signal }) => {
     if (stopping) return;
-    note(`worker ${index} exited (${code ?? signal})`);
+    note(`${name} exited (${code ?? signal})`);
     void stopAll(code || 1);
   });
 }
 
+/** Worker `index`; its log goes to our terminal: readable lines there, JSON when our output is a file or a pipe. */
+function startWorker(index: number, databaseUrl: string, temporalAddress: string, metricsPort?: number): Promise<void> {
+  const terminal = Boolean(process.stdout.isTTY);
+  return startNodeProgram(`worker ${index}`, workerMain, 'worker ready', {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    LOG_FORMAT: process.env.LOG_FORMAT || (terminal ? 'pretty' : 'json'),
+    // Workers on one machine cannot share a port: METRICS_PORT for the first, the next ones above it.
+    ...(metricsPort ? { METRICS_PORT: String(metricsPort + index - 1) } : {}),
+    ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
+  });
+}
+
 /** The HTTP front door (src/http/), which prints its address in a line of its own ("HTTP ingestion: ..."). */
-async function startIngest(temporalAddress: string): Promise<void> {
-  const ingest = await startProcess({
-    name: 'HTTP ingestion',
-    command: process.execPath,
-    args: [ingestMain],
-    echo: true,
-    detached: true,
-    ready: 'HTTP ingestion:',
-    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress },
-  });
-  running.push({ name: 'HTTP ingestion', stop: () => ingest.stop('SIGTERM') });
-  void ingest.exited.then(({ code, signal }) => {
-    if (stopping) return;
-    note(`HTTP ingestion exited (${code ?? signal})`);
-    void stopAll(code || 1);
-  });
+function startIngest(temporalAddress: string): Promise<void> {
+  return startNodeProgram('HTTP ingestion', ingestMain, 'HTTP ingestion:', { TEMPORAL_ADDRESS: temporalAddress });
 }
 
 main().catch(async (error: unknown) => {
