@@ -25,11 +25,6 @@ export function colourStatus(status: string): string {
   return status;
 }
 
-/** A day as a person in the program's time zone reads it: "4 Jan 2027". */
-export function formatDay(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone }).toFormat('d LLL yyyy');
-}
-
 /** An instant in the program's time zone: "4 Jan 2027, 00:00". */
 export function formatInstant(iso: string, zone: string): string {
   return DateTime.fromISO(iso, { zone }).toFormat('d LLL yyyy, HH:mm');

@@ -21,6 +21,7 @@ const schema = z.object({
   SETTLEMENT_GRACE_DAYS: z.coerce.number().int().min(0).max(28).default(DEFAULT_PROGRAM.settlementGraceDays),
   MINIMUM_POLICY: z.enum(minimumPolicies).default(DEFAULT_PROGRAM.minimumPolicy),
   ADJUSTMENT_WINDOW_QUARTERS: z.coerce.number().int().min(0).max(4).default(DEFAULT_PROGRAM.adjustmentWindowQuarters),
+  PAYOUT_WINDOW_HOURS: z.coerce.number().min(0).max(24).default(DEFAULT_PROGRAM.payoutWindowHours),
   METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Readable coloured lines, or one JSON object per line; unset: pretty in a terminal, JSON otherwise. */
@@ -113,5 +114,6 @@ export function programFrom(env: Environment): ProgramConfig {
     settlementGraceDays: env.SETTLEMENT_GRACE_DAYS,
     minimumPolicy: env.MINIMUM_POLICY,
     adjustmentWindowQuarters: env.ADJUSTMENT_WINDOW_QUARTERS,
+    payoutWindowHours: env.PAYOUT_WINDOW_HOURS,
   };
 }

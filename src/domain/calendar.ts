@@ -1,6 +1,7 @@
 // The program calendar: calendar months and quarters in the program time zone (luxon, which works in the workflow
 // sandbox).
 import { DateTime } from 'luxon';
+import type { ProgramConfig } from './config.ts';
 
 /** 'YYYY-MM' */
 export type MonthKey = string;
@@ -83,6 +84,25 @@ export function quarterEnd(quarter: QuarterKey, zone: string): number {
 /** When a quarter is paid: its end plus the settlement grace, in local calendar days (Q1 → April, Q4 → January). */
 export function payoutInstant(quarter: QuarterKey, zone: string, graceDays: number): number {
   return DateTime.fromMillis(quarterEnd(quarter, zone), { zone }).plus({ days: graceDays }).toMillis();
+}
+
+/**
+ * A user's place in the payout window: a stable fraction of it, from a hash of the userId (32-bit FNV-1a), so that
+ * payouts spread evenly and the same user always gets the same instant.
+ */
+export function payoutOffsetMs(userId: string, windowHours: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) {
+    hash ^= userId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return Math.floor((hash / 2 ** 32) * windowHours * 3_600_000);
+}
+
+/** When `userId` is paid for `quarter`: the quarter's payout instant plus the user's offset in the payout window. */
+export function userPayoutInstant(userId: string, quarter: QuarterKey, program: ProgramConfig): number {
+  const base = payoutInstant(quarter, program.timeZone, program.settlementGraceDays);
+  return base + payoutOffsetMs(userId, program.payoutWindowHours);
 }
 
 /**

@@ -25,6 +25,11 @@ export interface ProgramConfig {
   minimumPolicy: MinimumPolicy;
   /** How many closed quarters back an event may still land (as an adjustment). */
   adjustmentWindowQuarters: number;
+  /**
+   * Each user's payout falls at a stable offset (a hash of the userId) inside this many hours after the quarter's payout
+   * instant, so that a million users are not paid in the same second. At most 24: everyone is paid on the promised day.
+   */
+  payoutWindowHours: number;
 }
 
 export const DEFAULT_PROGRAM: ProgramConfig = {
@@ -33,6 +38,7 @@ export const DEFAULT_PROGRAM: ProgramConfig = {
   minimumPayoutCents: 100,
   minimumPolicy: 'carry-forward',
   adjustmentWindowQuarters: 1,
+  payoutWindowHours: 24,
 };
 
 /** Input bounds: anything outside is rejected as bad input, never tallied. */

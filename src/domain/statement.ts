@@ -2,7 +2,7 @@
 import {
   addQuarters,
   monthsOfQuarter,
-  payoutInstant,
+  userPayoutInstant,
   quarterIndex,
   quarterOfMonth,
   type MonthKey,
@@ -55,7 +55,7 @@ function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {
  */
 export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatement {
   const { quarter } = state.nextPayout;
-  const { minimumPayoutCents, minimumPolicy, timeZone, settlementGraceDays } = state.program;
+  const { minimumPayoutCents, minimumPolicy } = state.program;
   const lines = monthsOfQuarter(quarter).map((month) => line(state, month));
   const adjusted = adjustments(state, quarter);
   const carriedIn = state.carryForward;
@@ -82,7 +82,7 @@ export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatem
   for (const a of adjusted) state.settled[a.month] = a.now;
   state.carryForward = carriedOut;
   const next = addQuarters(quarter, 1);
-  state.nextPayout = { quarter: next, at: payoutInstant(next, timeZone, settlementGraceDays) };
+  state.nextPayout = { quarter: next, at: userPayoutInstant(state.userId, next, state.program) };
 
   const statement: QuarterStatement = {
     userId: state.userId,

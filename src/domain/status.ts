@@ -22,6 +22,8 @@ export interface CashbackStatus {
     payoutAt: string;
     /** The payout day in the program time zone, e.g. 2027-04-04. */
     payoutDate: string;
+    /** The scheduled time that day, in the program time zone (each user's place in the payout window), e.g. 13:37. */
+    payoutTime: string;
     /** Months of the quarter plus carry-forward, exact. Adjustments are added when the quarter closes. */
     estimated: Hundredths;
     estimatedCents: Cents;
@@ -69,6 +71,7 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
       quarter,
       payoutAt: new Date(at).toISOString(),
       payoutDate: isoInZone(at, state.program.timeZone).slice(0, 10),
+      payoutTime: isoInZone(at, state.program.timeZone).slice(11, 16),
       estimated,
       estimatedCents: roundHalfUpToCents(estimated),
     },
@@ -103,7 +106,7 @@ export function summaryLine(status: CashbackStatus): string {
   return [
     ...failed,
     `- ${m.month}: ${m.eligiblePayments} eligible payments, tier ${m.tier} (${m.ratePercent} %), ${next}`,
-    `- ${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${open.payoutDate}`,
+    `- ${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${open.payoutDate} at ${open.payoutTime}`,
     `- last paid: ${status.lastPaidQuarter ?? 'never'}; payments ${counters.payments}, ` +
       `duplicates ${counters.duplicates}, rejected ${counters.rejected}`,
   ].join('\n');

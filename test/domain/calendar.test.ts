@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addQuarters,
@@ -7,9 +8,12 @@ import {
   monthsOfQuarter,
   parseQuarterKey,
   payoutInstant,
+  payoutOffsetMs,
   quarterEnd,
   quarterOfInstant,
+  userPayoutInstant,
 } from '../../src/domain/calendar.ts';
+import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
 
 const zone = 'Europe/Stockholm';
 const at = (iso: string) => Date.parse(iso);
@@ -64,5 +68,33 @@ describe('program calendar (Europe/Stockholm)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('payout window', () => {
+  const program = { ...DEFAULT_PROGRAM, payoutWindowHours: 24 };
+  const base = payoutInstant('2027-Q1', program.timeZone, program.settlementGraceDays);
+
+  it('gives two users different instants inside the window, the same ones every time', () => {
+    const [a, b] = [userPayoutInstant('alice', '2027-Q1', program), userPayoutInstant('bob', '2027-Q1', program)];
+    expect(a).not.toBe(b);
+    for (const at of [a, b]) {
+      expect(at).toBeGreaterThanOrEqual(base);
+      expect(at).toBeLessThan(base + 24 * 3_600_000);
+    }
+    expect([userPayoutInstant('alice', '2027-Q1', program), userPayoutInstant('bob', '2027-Q1', program)]).toEqual([
+      a,
+      b,
+    ]);
+    // Still the promised day: Q1 is paid on 4 April, local time.
+    expect(DateTime.fromMillis(a, { zone: program.timeZone }).toISODate()).toBe('2027-04-04');
+  });
+
+  it('spreads many users evenly over the window, and a window of 0 pays everyone at the instant', () => {
+    const hours = Array.from({ length: 24 }, () => 0);
+    for (let i = 0; i < 24_000; i++) hours[Math.floor(payoutOffsetMs(`user-${i}`, 24) / 3_600_000)]! += 1;
+    expect(Math.min(...hours)).toBeGreaterThan(800); // 1,000 expected per hour
+    expect(Math.max(...hours)).toBeLessThan(1_200);
+    expect(userPayoutInstant('alice', '2027-Q1', { ...program, payoutWindowHours: 0 })).toBe(base);
   });
 });

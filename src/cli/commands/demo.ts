@@ -14,7 +14,8 @@ export async function demoCommand(ctx: CliContext, options: { json?: boolean; ti
   const zone = ctx.env.PROGRAM_TIME_ZONE;
   // The latest Q1 whose payout instant has passed, so the engine closes and pays it at once.
   let year = DateTime.now().setZone(zone).year;
-  if (Date.now() < payoutInstant(`${year}-Q1`, zone, ctx.env.SETTLEMENT_GRACE_DAYS)) year -= 1;
+  const windowMs = ctx.env.PAYOUT_WINDOW_HOURS * 3_600_000; // every user of that Q1 is paid once the whole window passed
+  if (Date.now() < payoutInstant(`${year}-Q1`, zone, ctx.env.SETTLEMENT_GRACE_DAYS) + windowMs) year -= 1;
   const quarter = `${year}-Q1`;
   const userId = `demo-${randomUUID().slice(0, 8)}`;
   const at = (month: number) => DateTime.fromObject({ year, month, day: 15, hour: 12 }, { zone }).toISO()!;

@@ -1,7 +1,7 @@
 // `status <userId>`: the user's month, tier, open quarter estimate, payouts and counters, from the workflow.
 import { formatEuros, formatHundredths } from '../../domain/money.ts';
 import type { CliContext } from '../context.ts';
-import { colourStatus, formatDay, formatInstant, printJson, printPairs, printTable } from '../output.ts';
+import { colourStatus, formatInstant, printJson, printPairs, printTable } from '../output.ts';
 
 export async function statusCommand(ctx: CliContext, userId: string, options: { json?: boolean }): Promise<void> {
   const status = await (await ctx.cashback()).getStatus(userId);
@@ -19,7 +19,7 @@ export async function statusCommand(ctx: CliContext, userId: string, options: { 
     ],
     [
       'open quarter',
-      `${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${formatDay(open.payoutAt, zone)}`,
+      `${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${formatInstant(open.payoutAt, zone)}`,
     ],
     ['carried forward', formatHundredths(status.carryForward)],
     ['payout status', colourStatus(status.payoutStatus)],
