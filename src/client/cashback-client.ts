@@ -31,6 +31,11 @@ export class InvalidEventError extends Error {
   }
 }
 
+/** A well-formed refund that cannot apply: more than is left of its payment. Nothing was sent. */
+export class RefundExceedsPaymentError extends InvalidEventError {
+  override name = 'RefundExceedsPaymentError';
+}
+
 export class UnknownUserError extends Error {
   override name = 'UnknownUserError';
   readonly userId: string;
@@ -152,7 +157,7 @@ export class CashbackClient {
     const refund = checked.value;
     const remaining = await this.paymentRemaining(refund.userId, refund.paymentId);
     if (typeof remaining === 'number' && refund.amount.cents > remaining) {
-      throw new InvalidEventError([
+      throw new RefundExceedsPaymentError([
         `refund of ${refund.amount.cents} cents exceeds the ${remaining} cents left of payment ${refund.paymentId}`,
       ]);
     }

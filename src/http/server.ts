@@ -4,7 +4,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Connection } from '@temporalio/client';
-import { InvalidEventError, UnknownUserError, type CashbackClient } from '../client/cashback-client.ts';
+import {
+  InvalidEventError,
+  RefundExceedsPaymentError,
+  UnknownUserError,
+  type CashbackClient,
+} from '../client/cashback-client.ts';
 import { openApiDocument } from './openapi.ts';
 
 export interface IngestOptions {
@@ -32,11 +37,6 @@ function isGrpcStatus(error: unknown, code: number): boolean {
   return (error as { code?: unknown }).code === code || cause?.code === code;
 }
 
-/** A refund above what is left of its payment is well formed but cannot apply: 422, not 400. */
-function isExcessRefund(error: InvalidEventError): boolean {
-  return error.errors.length === 1 && /exceeds the \d+ cents left of payment/.test(error.errors[0]!);
-}
-
 export function buildIngestServer(options: IngestOptions): FastifyInstance {
   // Path parameters up to 512 characters reach the route, which answers an invalid user id with 400 and its reason.
   const app = Fastify({ bodyLimit: options.bodyLimit ?? 4096, maxParamLength: 512, logger: false });
@@ -45,7 +45,8 @@ export function buildIngestServer(options: IngestOptions): FastifyInstance {
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     if (error instanceof InvalidEventError)
-      return fail(reply, isExcessRefund(error) ? 422 : 400, error.message, error.errors);
+      // A refund above what is left of its payment is well formed but cannot apply: 422, not 400.
+      return fail(reply, error instanceof RefundExceedsPaymentError ? 422 : 400, error.message, error.errors);
     if (error instanceof UnknownUserError) return fail(reply, 404, error.message);
     // Temporal refusing the request itself (gRPC INVALID_ARGUMENT, e.g. an id over its limits) is the caller's error.
     if (isGrpcStatus(error, INVALID_ARGUMENT)) return fail(reply, 400, error.message);
