@@ -1,8 +1,8 @@
-// `npm run bench [-- --quick] [--only ingestion,storm,state,simulator]`: starts its own infrastructure, runs each case,
+// `npm run bench [-- --quick] [--only ingestion,storm,state,simulator] [--server dev|cluster|both]`: starts its own infrastructure, runs each case,
 // prints a table of figures as ratios against baselines measured in the same run, and writes bench/results/*.json.
 import { Client, Connection } from '@temporalio/client';
 import Table from 'cli-table3';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -11,7 +11,9 @@ import pg from 'pg';
 import { CashbackClient } from '../src/client/cashback-client.ts';
 import { migrateDatabase } from '../src/db/orm.ts';
 import { startLocalPostgres } from '../src/infra/postgres.ts';
+import { startTemporalCluster } from '../src/infra/temporal-cluster.ts';
 import { startDevServer } from '../src/infra/temporal-servers.ts';
+import type { Shape } from '../test/support/servers.ts';
 import { startWorkerProcess } from '../test/support/processes.ts';
 import { boundedState } from './cases/bounded-state.ts';
 import { ingestion } from './cases/ingestion.ts';
@@ -29,72 +31,94 @@ const options = new Command('bench')
     if (!Number.isInteger(n) || n < 1) throw new Error(`--storm-users must be a positive whole number, got ${v}`);
     return n;
   })
+  .addOption(
+    new Option(
+      '--server <shape>',
+      'the Temporal server: the dev server, the cluster shape (temporal-server on PostgreSQL), or both',
+    )
+      .choices(['dev', 'cluster', 'both'])
+      .default('dev'),
+  )
   .parse()
-  .opts<{ quick?: boolean; only?: string; stormUsers?: number }>();
+  .opts<{ quick?: boolean; only?: string; stormUsers?: number; server: Shape | 'both' }>();
 const selected = (options.only?.split(',') ?? Object.keys(cases)) as (keyof typeof cases)[];
 for (const name of selected)
   if (!(name in cases)) throw new Error(`unknown case ${name}: choose from ${Object.keys(cases).join(', ')}`);
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const started = performance.now();
-const database = await startLocalPostgres();
-await migrateDatabase(database.url);
-const server = await startDevServer();
-const cashbackQueue = 'bench-cashback';
-const noopQueue = 'bench-noop';
-const worker = await startWorkerProcess({
-  TEMPORAL_ADDRESS: server.address,
-  TEMPORAL_TASK_QUEUE: cashbackQueue,
-  DATABASE_URL: database.url,
-  LOG_LEVEL: 'INFO',
-});
-const noopWorker = await startWorkerProcess(
-  { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: noopQueue },
-  fileURLToPath(new URL('./noop-worker.ts', import.meta.url)),
-);
-const connection = await Connection.connect({ address: server.address });
-const client = new Client({ connection });
-const pool = new pg.Pool({ connectionString: database.url, max: 16 });
-const ctx: BenchContext = {
-  quick: Boolean(options.quick),
-  stormUsers: options.stormUsers,
-  client,
-  cashback: new CashbackClient(client, cashbackQueue),
-  pool,
-  databaseUrl: database.url,
-  address: server.address,
-  cashbackQueue,
-  noopQueue,
-  worker,
-  tag: randomUUID().slice(0, 8),
-  log,
-};
-
+const shapes: Shape[] = options.server === 'both' ? ['dev', 'cluster'] : [options.server];
 const rows: Row[] = [];
-try {
-  for (const name of selected) {
-    const caseStarted = performance.now();
-    try {
-      rows.push(...(await cases[name](ctx)));
-    } catch (error) {
-      // One failing case must not lose the others' figures: it is reported in the table and fails the run.
-      process.exitCode = 1;
-      rows.push({
-        case: name,
-        metric: 'FAILED',
-        value: Number.NaN,
-        unit: '',
-        note: error instanceof Error ? error.message.slice(0, 200) : String(error),
-      });
+for (const [i, shape] of shapes.entries()) {
+  // The simulator needs no server: once is enough.
+  const here = selected.filter((name) => name !== 'simulator' || i === 0);
+  const label = (name: string) => (shapes.length > 1 && name !== 'simulator' ? `${name} [${shape}]` : name);
+  rows.push(...(await runOn(shape, here, label)));
+}
+
+/** Starts PostgreSQL, a Temporal server of `shape`, the cashback and no-op workers; runs the cases; stops it all. */
+async function runOn(shape: Shape, names: (keyof typeof cases)[], label: (name: string) => string): Promise<Row[]> {
+  log(`server shape: ${shape}`);
+  const database = await startLocalPostgres();
+  await migrateDatabase(database.url);
+  const server =
+    shape === 'cluster' ? await startTemporalCluster({ postgresUrl: database.url }) : await startDevServer();
+  const cashbackQueue = 'bench-cashback';
+  const noopQueue = 'bench-noop';
+  const worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: cashbackQueue,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'INFO',
+  });
+  const noopWorker = await startWorkerProcess(
+    { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: noopQueue },
+    fileURLToPath(new URL('./noop-worker.ts', import.meta.url)),
+  );
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const pool = new pg.Pool({ connectionString: database.url, max: 16 });
+  const ctx: BenchContext = {
+    quick: Boolean(options.quick),
+    stormUsers: options.stormUsers,
+    client,
+    cashback: new CashbackClient(client, cashbackQueue),
+    pool,
+    databaseUrl: database.url,
+    address: server.address,
+    cashbackQueue,
+    noopQueue,
+    worker,
+    tag: randomUUID().slice(0, 8),
+    log,
+  };
+  const results: Row[] = [];
+  try {
+    for (const name of names) {
+      const caseStarted = performance.now();
+      try {
+        results.push(...(await cases[name](ctx)).map((row) => ({ ...row, case: label(row.case) })));
+      } catch (error) {
+        // One failing case must not lose the others' figures: it is reported in the table and fails the run.
+        process.exitCode = 1;
+        results.push({
+          case: label(name),
+          metric: 'FAILED',
+          value: Number.NaN,
+          unit: '',
+          note: error instanceof Error ? error.message.slice(0, 200) : String(error),
+        });
+      }
+      log(`${label(name)} done in ${((performance.now() - caseStarted) / 1000).toFixed(0)} s`);
     }
-    log(`${name} done in ${((performance.now() - caseStarted) / 1000).toFixed(0)} s`);
+  } finally {
+    await pool.end();
+    await connection.close();
+    for (const w of [worker, noopWorker]) await w.stop();
+    await server.stop();
+    await database.stop();
   }
-} finally {
-  await pool.end();
-  await connection.close();
-  for (const w of [worker, noopWorker]) await w.stop();
-  await server.stop();
-  await database.stop();
+  return results;
 }
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(Math.abs(n) >= 10 ? 1 : 2));
@@ -118,5 +142,9 @@ const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 await mkdir(resultsDir, { recursive: true });
 await writeFile(
   `${resultsDir}${options.quick ? 'quick' : 'full'}-latest.json`,
-  JSON.stringify({ at: new Date().toISOString(), machine, seconds, quick: ctx.quick, rows }, null, 2),
+  JSON.stringify(
+    { at: new Date().toISOString(), machine, seconds, quick: Boolean(options.quick), shapes, rows },
+    null,
+    2,
+  ),
 );
