@@ -5,6 +5,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import { parseQuarterKey } from '../domain/calendar.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../domain/config.ts';
 import { userIdSchema, validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
@@ -90,16 +91,21 @@ export class CashbackClient {
     const checked = validateEvent('payment', raw, this.now());
     if (!checked.ok) throw new InvalidEventError(checked.errors);
     const payment = checked.value;
-    const input: CashbackWorkflowInput = { userId: payment.userId, program: this.program };
+    await this.signalUser(payment.userId, paymentSignal, payment);
+    return payment;
+  }
+
+  /** Signals an event to the user's workflow, starting it on their first event: durable once the server accepts it. */
+  private async signalUser<T>(userId: string, signal: SignalDefinition<[T]>, event: T): Promise<void> {
+    const input: CashbackWorkflowInput = { userId, program: this.program };
     await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
-      workflowId: workflowIdFor(payment.userId),
+      workflowId: workflowIdFor(userId),
       taskQueue: this.taskQueue,
       args: [input],
-      staticSummary: staticSummary(payment.userId),
-      signal: paymentSignal,
-      signalArgs: [payment],
+      staticSummary: staticSummary(userId),
+      signal,
+      signalArgs: [event],
     });
-    return payment;
   }
 
   /**
@@ -161,14 +167,7 @@ export class CashbackClient {
         `refund of ${refund.amount.cents} cents exceeds the ${remaining} cents left of payment ${refund.paymentId}`,
       ]);
     }
-    await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
-      workflowId: workflowIdFor(refund.userId),
-      taskQueue: this.taskQueue,
-      args: [{ userId: refund.userId, program: this.program } satisfies CashbackWorkflowInput],
-      staticSummary: staticSummary(refund.userId),
-      signal: refundSignal,
-      signalArgs: [refund],
-    });
+    await this.signalUser(refund.userId, refundSignal, refund);
     const check = remaining === 'no answer' ? 'unchecked' : remaining === undefined ? 'held' : 'checked';
     return { refund, check };
   }
