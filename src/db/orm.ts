@@ -2,7 +2,7 @@
 // (mikro-orm.config.ts).
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import pg from 'pg';
+import { withSession } from './pg-session.ts';
 import { LedgerEntry } from './entities/ledger-entry.ts';
 import { QuarterStatementRecord } from './entities/quarter-statement-record.ts';
 import { SeqrAccount } from './entities/seqr-account.ts';
@@ -34,15 +34,12 @@ const MIGRATION_LOCK = 0x5eec_ba4c;
  * advisory lock, so the first applies them and the others find nothing to do.
  */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
-  await lock.connect();
-  try {
+  // The lock belongs to this session: closing it (withSession always does) releases it.
+  return withSession(orm.config.get('clientUrl')!, async (lock) => {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await orm.migrator.up();
     return applied.map((migration) => migration.name);
-  } finally {
-    await lock.end(); // ending the session releases the lock
-  }
+  });
 }
 
 /** Opens the database, applies pending migrations and closes it again; returns the names applied. */

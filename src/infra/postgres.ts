@@ -5,26 +5,27 @@
 // checkout: PostgreSQL refuses to run as root, and the `postgres` user it runs as must be able to reach its binaries
 // and
 // its data, which a checkout under root's private home directory does not allow.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
+import { withSession } from '../db/pg-session.ts';
 import { startProcess } from './processes.ts';
 import { freePort } from './ports.ts';
+import { run } from './run-command.ts';
 import { note, step } from './steps.ts';
 
 /** Where `npm start`'s PostgreSQL listens by default (port 5433, so a system PostgreSQL on 5432 is left alone). */
 export const LOCAL_PG_PORT = 5433;
 const LOCAL_PASSWORD = 'seqr';
-export const LOCAL_DATABASE_URL = `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${LOCAL_PG_PORT}/seqr_cashback`;
+/** A database of a local server we started. */
+const localUrl = (port: number, database: string) =>
+  `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/${database}`;
+export const LOCAL_DATABASE_URL = localUrl(LOCAL_PG_PORT, 'seqr_cashback');
 /** As root, the binaries and any data the `postgres` user cannot reach where they are live here instead. */
 const SHARED_DIR = '/var/lib/seqr-cashback';
 
-const run = promisify(execFile);
 const asRoot = userInfo().uid === 0;
 
 export interface RunningPostgres {
@@ -61,9 +62,9 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     }),
   );
   const database = options.database ?? 'seqr_cashback';
-  await ensureDatabase(`postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`, database);
+  await ensureDatabase(localUrl(port, 'postgres'), database);
   return {
-    url: `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: localUrl(port, database),
     async stop() {
       await server.stop('SIGINT'); // PostgreSQL's "fast shutdown": rolls back open transactions, then exits cleanly
       if (temporary) await rm(dirname(dataDir), { recursive: true, force: true });
@@ -73,14 +74,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
 
 /** Creates `database` on the server of `serverUrl` (any database of it) unless it exists. */
 export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
+  await withSession(serverUrl, async (admin) => {
     const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
     if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 /**

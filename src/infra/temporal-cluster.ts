@@ -1,24 +1,21 @@
 // The production shape, natively: `temporal-server` on PostgreSQL (persistence and SQL visibility, N history shards)
 // with the configuration in deploy/temporal/ (the same files docker-compose.yml mounts), its schema tool, the web UI
 // server, the namespace and our search attributes. Every program is built from the Go module proxy once (go-install.ts).
-import { execFile } from 'node:child_process';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import pg from 'pg';
+import { withSession } from '../db/pg-session.ts';
 import { cashbackSearchAttributes } from '../workflows/search-attributes.ts';
 import { cachedBinary, goInstall, moduleSource, type GoProgram } from './go-install.ts';
 import { freePortBlock } from './ports.ts';
 import { ensureDatabase } from './postgres.ts';
 import { startProcess } from './processes.ts';
-import { isExecutable } from './run-command.ts';
+import { isExecutable, run } from './run-command.ts';
 import { cacheDir, step } from './steps.ts';
 import { temporalCliPath } from './temporal-cli.ts';
 import { cliTypeName, type DevServer } from './temporal-servers.ts';
 
-const run = promisify(execFile);
 const deploy = fileURLToPath(new URL('../../deploy/', import.meta.url));
 export const serverConfigFile = join(deploy, 'temporal', 'server.yaml');
 export const dynamicConfigFile = join(deploy, 'temporal', 'dynamic-config.yaml');
@@ -106,15 +103,10 @@ export async function setupSchemas(postgresUrl: string): Promise<void> {
 async function hasSchemaVersion(url: URL, database: string): Promise<boolean> {
   const at = new URL(url);
   at.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: at.toString() });
-  await client.connect();
-  try {
-    return (
-      (await client.query("select 1 from information_schema.tables where table_name = 'schema_version'")).rowCount !== 0
-    );
-  } finally {
-    await client.end();
-  }
+  const found = await withSession(at.toString(), (session) =>
+    session.query("select 1 from information_schema.tables where table_name = 'schema_version'"),
+  );
+  return found.rowCount !== 0;
 }
 
 /** The frontend answers its health check: the server is up (history and matching join it on their own). */
@@ -163,22 +155,19 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
   await step('building the Temporal server, schema tool and UI (first run only)', provisionCluster);
   const url = new URL(options.postgresUrl);
   await step("creating or upgrading Temporal's schemas in PostgreSQL", () => setupSchemas(options.postgresUrl));
-  // Temporal's usual layout around the frontend's gRPC port P: history P+1, matching P+2, worker P+6, HTTP P+10, and
-  // each service's membership port 300 below its gRPC port (7233 → 6933).
-  const port = options.port ?? (await freePortBlock(PORT_OFFSETS));
+  const port = options.port ?? (await freePortBlock(PORT_OFFSETS)); // the layout: serverEnvironment()
+  const shards = options.numHistoryShards ?? 4;
   const address = `127.0.0.1:${port}`;
-  const server = await step(
-    `starting temporal-server (${options.numHistoryShards ?? 4} history shards) on ${address}`,
-    () =>
-      startProcess({
-        name: 'temporal-server',
-        command: cachedBinary(temporalServer),
-        detached: true,
-        timeoutMs: 120_000,
-        args: ['start'],
-        env: { ...process.env, ...serverEnvironment(url, port, options.numHistoryShards ?? 4) },
-        ready: () => serving(address),
-      }),
+  const server = await step(`starting temporal-server (${shards} history shards) on ${address}`, () =>
+    startProcess({
+      name: 'temporal-server',
+      command: cachedBinary(temporalServer),
+      detached: true,
+      timeoutMs: 120_000,
+      args: ['start'],
+      env: { ...process.env, ...serverEnvironment(url, port, shards) },
+      ready: () => serving(address),
+    }),
   );
   const stops = [() => server.stop('SIGTERM')];
   try {

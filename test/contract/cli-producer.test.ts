@@ -1,10 +1,9 @@
 // The README's producer example, run as written with the Temporal CLI against a real server and worker: a team that
 // does not use TypeScript can send payments with signal-with-start.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { run } from '../../src/infra/run-command.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { temporalCliPath } from '../../src/infra/temporal-cli.ts';
@@ -12,7 +11,6 @@ import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 import { startTestDevServer, type TestServer } from '../support/servers.ts';
 
-const run = promisify(execFile);
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
 /** The sh block of the README that runs `temporal workflow signal-with-start`, as an argument list. */

@@ -1,8 +1,8 @@
 // Several workers starting at once against an empty database: the migrations are applied exactly once, without error.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningPostgres } from '../../src/infra/postgres.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
+import { withSession } from '../../src/db/pg-session.ts';
 import { isolatedDatabaseOn } from '../support/database.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 import { startTestDevServer, type TestServer } from '../support/servers.ts';
@@ -27,14 +27,8 @@ describe('migrations', () => {
     const applied = workers.filter((worker) => worker.output().includes('"msg":"migrations applied"'));
     expect(applied).toHaveLength(1);
     for (const worker of workers) expect(worker.output()).not.toMatch(/"level":"error"|worker failed/);
-    const db = new pg.Client({ connectionString: database.url });
-    await db.connect();
-    try {
-      const { rows } = await db.query('select name from mikro_orm_migrations');
-      expect(rows.map((row) => row.name)).toEqual(['20261124000000_initial_schema']);
-    } finally {
-      await db.end();
-    }
+    const { rows } = await withSession(database.url, (db) => db.query('select name from mikro_orm_migrations'));
+    expect(rows.map((row) => row.name)).toEqual(['20261124000000_initial_schema']);
   });
 
   it('three migrations at the same instant on an empty database: exactly one applies, none fails', async () => {

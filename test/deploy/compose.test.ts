@@ -1,15 +1,13 @@
 // docker-compose.yml cannot run here (no Docker engine): check it against what the worker reads and what the native
 // launch of the same components does, and validate it with the compose client when one is installed.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { environmentVariables, readEnvironment } from '../../src/config/environment.ts';
 import { cachedBinary } from '../../src/infra/go-install.ts';
-import { onPath } from '../../src/infra/run-command.ts';
+import { onPath, run } from '../../src/infra/run-command.ts';
 import {
   dynamicConfigFile,
   serverConfigFile,
@@ -20,7 +18,6 @@ import {
 } from '../../src/infra/temporal-cluster.ts';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Merge keys (<<: *anchor) share the database settings between the server and its schema job.
 const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true });

@@ -1,18 +1,16 @@
 // Root, with the checkout where the `postgres` user cannot reach it (inside a 0700 folder, like root's home): containers
 // and CI machines often run so. PostgreSQL refuses to run as root, so it runs as `postgres`; `npm start` and the tests'
 // own databases must still work.
-import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { run } from '../../src/infra/run-command.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/infra/ports.ts';
 import { startProcess } from '../../src/infra/processes.ts';
 import { runCli } from '../support/processes.ts';
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const asRoot = process.getuid?.() === 0;
 

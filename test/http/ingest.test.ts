@@ -1,9 +1,8 @@
 // The HTTP front door, with real HTTP requests: on Temporal's time-skipping server with the real worker and ledger, so
 // that the seed example can be sent over HTTP month by month and paid.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
+import { run } from '../../src/infra/run-command.ts';
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/domain/events.ts';
 import { buildIngestServer } from '../../src/http/server.ts';
@@ -117,7 +116,7 @@ describe('HTTP ingestion', () => {
 
   it('refuses to start without a token unless bound to loopback', async () => {
     const main = fileURLToPath(new URL('../../src/http/main.ts', import.meta.url));
-    const result = await promisify(execFile)(process.execPath, [main], {
+    const result = await run(process.execPath, [main], {
       env: { ...process.env, INGEST_HOST: '0.0.0.0', INGEST_TOKEN: '' },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(result).toMatchObject({

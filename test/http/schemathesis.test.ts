@@ -1,14 +1,12 @@
 // Property-based tests of the HTTP API from its own OpenAPI document (schemathesis, from PyPI; `.ci/run` installs it):
 // generated requests, valid and not, never get a 5xx, and every response matches the documented schema.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { buildIngestServer } from '../../src/http/server.ts';
-import { onPath } from '../../src/infra/run-command.ts';
+import { onPath, run } from '../../src/infra/run-command.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 import { startTestDevServer, type TestServer } from '../support/servers.ts';
 
@@ -58,7 +56,7 @@ describe.runIf(schemathesis ?? process.env.CI)('HTTP API against its OpenAPI doc
       '20261125',
       '--no-color',
     ];
-    const result = await promisify(execFile)(schemathesis ?? 'schemathesis', args, {
+    const result = await run(schemathesis ?? 'schemathesis', args, {
       maxBuffer: 16 << 20,
       cwd: tmpdir(), // it keeps a cache folder in its working directory
       timeout: 240_000,

@@ -1,19 +1,14 @@
 // Test databases: an isolated database on DATABASE_URL's server when set, else a fresh local PostgreSQL, dropped on
 // stop.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { withSession } from '../../src/db/pg-session.ts';
 import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
 
-async function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
+function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const adminUrl = new URL(serverUrl);
   adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
+  return withSession(adminUrl.toString(), work);
 }
 
 /** A throwaway database on an existing server (DATABASE_URL), dropped on stop: each test run is isolated. */
@@ -38,14 +33,10 @@ export async function testDatabase(): Promise<RunningPostgres> {
 
 /** Runs `read` in one read-only REPEATABLE READ transaction: what an assertion compares is read in one snapshot. */
 export async function inSnapshot<T>(databaseUrl: string, read: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
+  return withSession(databaseUrl, async (db) => {
     await db.query('begin transaction isolation level repeatable read read only');
     const result = await read(db);
     await db.query('commit');
     return result;
-  } finally {
-    await db.end();
-  }
+  });
 }
