@@ -3,6 +3,7 @@ import { IsolationLevel, type EntityManager, type MikroORM } from '@mikro-orm/po
 import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../../src/domain/config.ts';
@@ -57,11 +58,19 @@ export async function withHarness(
   const running = worker.run();
   // The client checks event dates against the server's (skipped) clock, as it would against real time in production.
   let clockOffset = (await env.currentTimeMs()) - Date.now();
+  // The Java test server accepts a client keepalive ping at most every 5 minutes and answers more frequent ones with
+  // GOAWAY ("too_many_pings"); the SDK's client pings every 30 s. A test that runs past a minute (the heavy user, or any
+  // test on a loaded machine) then lost its connection mid-burst and crawled through reconnects and retries. The
+  // engine's client gets a connection that pings as seldom as the server allows.
+  const connection = await Connection.connect({
+    address: env.address,
+    channelArgs: { 'grpc.keepalive_time_ms': 6 * 60_000 },
+  });
   const harness: Harness = {
     env,
     orm,
     taskQueue,
-    cashback: new CashbackClient(env.client, taskQueue, program, () => Date.now() + clockOffset),
+    cashback: new CashbackClient(new Client({ connection }), taskQueue, program, () => Date.now() + clockOffset),
     newUser: (prefix = 'user') => `${prefix}-${randomUUID().slice(0, 8)}`,
     async advanceTo(iso) {
       const target = Date.parse(iso);
@@ -94,6 +103,7 @@ export async function withHarness(
     worker.shutdown();
     await running;
     await orm.close();
+    await connection.close();
     await env.teardown();
   }
 }
