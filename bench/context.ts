@@ -1,4 +1,4 @@
-// What every benchmark case gets: the same dev server, PostgreSQL, the real cashback worker and a no-op baseline
+// What every benchmark case gets: the same Temporal server, PostgreSQL, the real cashback worker and a no-op baseline
 // worker.
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
@@ -17,6 +17,11 @@ export interface BenchContext {
   cashbackQueue: string;
   noopQueue: string;
   worker: WorkerProcess;
+  /** The cashback worker's environment, to start more of them. */
+  workerEnv: NodeJS.ProcessEnv;
+  /** The Temporal server's process (the dev server or temporal-server), for its CPU time. */
+  serverPid: number;
+  shape: 'dev' | 'cluster';
   /** Distinguishes this run's users and workflow ids from any earlier run's. */
   tag: string;
   log(line: string): void;

@@ -1,5 +1,5 @@
 // Baseline workflows: the least a signal-driven workflow and a one-activity payout can cost on this server.
-import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
 export const countSignal = defineSignal<[unknown]>('payment');
@@ -12,8 +12,10 @@ export async function countingWorkflow(): Promise<void> {
 }
 
 /**
- * One no-op activity, like the payout's one transaction (statement and credit): the ceiling of the quarter-end storm.
+ * A timer until `atMs`, then one no-op activity, like a payout's one transaction (statement and credit): the ceiling of
+ * the quarter-end storm.
  */
-export async function payoutLikeWorkflow(): Promise<void> {
+export async function payoutLikeWorkflow(atMs: number): Promise<void> {
+  if (atMs > Date.now()) await sleep(atMs - Date.now());
   await noop();
 }

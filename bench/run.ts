@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only ingestion,storm,state,simulator] [--server dev|cluster|both]`: starts its own infrastructure, runs each case,
+// `npm run bench [-- --quick] [--only ingestion,storm,...] [--server dev|cluster|both]`: starts its own infrastructure, runs each case,
 // prints a table of figures as ratios against baselines measured in the same run, and writes bench/results/*.json.
 import { Client, Connection } from '@temporalio/client';
 import Table from 'cli-table3';
@@ -16,13 +16,18 @@ import { startDevServer } from '../src/infra/temporal-servers.ts';
 import type { Shape } from '../test/support/servers.ts';
 import { startWorkerProcess } from '../test/support/processes.ts';
 import { boundedState } from './cases/bounded-state.ts';
+import { capacity } from './cases/capacity.ts';
 import { ingestion } from './cases/ingestion.ts';
 import { simulator } from './cases/simulator.ts';
+import { spread } from './cases/spread.ts';
 import { storm } from './cases/storm.ts';
+import { workers } from './cases/workers.ts';
 import type { BenchContext } from './context.ts';
 import type { Row } from './support.ts';
 
-const cases = { ingestion, storm, state: boundedState, simulator } as const;
+const cases = { ingestion, storm, spread, workers, capacity, state: boundedState, simulator } as const;
+/** With --server both, these run on the production shape only: together they would take the full run past 30 minutes. */
+const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity'];
 const options = new Command('bench')
   .option('--quick', 'small sizes, under 2 minutes (CI runs this)')
   .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`)
@@ -37,7 +42,7 @@ const options = new Command('bench')
       'the Temporal server: the dev server, the cluster shape (temporal-server on PostgreSQL), or both',
     )
       .choices(['dev', 'cluster', 'both'])
-      .default('dev'),
+      .default('both'),
   )
   .parse()
   .opts<{ quick?: boolean; only?: string; stormUsers?: number; server: Shape | 'both' }>();
@@ -51,7 +56,10 @@ const shapes: Shape[] = options.server === 'both' ? ['dev', 'cluster'] : [option
 const rows: Row[] = [];
 for (const [i, shape] of shapes.entries()) {
   // The simulator needs no server: once is enough.
-  const here = selected.filter((name) => name !== 'simulator' || i === 0);
+  const here = selected.filter(
+    (name) =>
+      (name !== 'simulator' || i === 0) && (shapes.length === 1 || shape === 'cluster' || !clusterOnly.includes(name)),
+  );
   const label = (name: string) => (shapes.length > 1 && name !== 'simulator' ? `${name} [${shape}]` : name);
   rows.push(...(await runOn(shape, here, label)));
 }
@@ -65,12 +73,13 @@ async function runOn(shape: Shape, names: (keyof typeof cases)[], label: (name: 
     shape === 'cluster' ? await startTemporalCluster({ postgresUrl: database.url }) : await startDevServer();
   const cashbackQueue = 'bench-cashback';
   const noopQueue = 'bench-noop';
-  const worker = await startWorkerProcess({
+  const workerEnv = {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: cashbackQueue,
     DATABASE_URL: database.url,
     LOG_LEVEL: 'INFO',
-  });
+  };
+  const worker = await startWorkerProcess(workerEnv);
   const noopWorker = await startWorkerProcess(
     { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: noopQueue },
     fileURLToPath(new URL('./noop-worker.ts', import.meta.url)),
@@ -89,6 +98,9 @@ async function runOn(shape: Shape, names: (keyof typeof cases)[], label: (name: 
     cashbackQueue,
     noopQueue,
     worker,
+    workerEnv,
+    serverPid: server.pid ?? Number.NaN,
+    shape,
     tag: randomUUID().slice(0, 8),
     log,
   };

@@ -1,121 +1,65 @@
-// Quarter-end storm: many users reach their payout instant together (their quarter is in the past, so it is due at
-// once).
-// Time until every user is paid exactly once, payouts/s, worker memory. Baseline: the same number of workflows that run
-// one no-op activity (the payout's one transaction, minus the work).
-import { addQuarters, firstOpenQuarter, monthsOfQuarter } from '../../src/domain/calendar.ts';
-import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
+// Quarter-end storm, as a burst: every user's payout falls due at the same instant T0 (a payout window of 0).
+// Time from T0 until every user is paid exactly once, payouts/s, lag, worker memory. Baseline: as many workflows that
+// sleep until their own T0 and run one no-op activity (the payout's one transaction, minus the work).
 import type { BenchContext } from '../context.ts';
-import { memoryMiB, row, runConcurrent, until, type Row } from '../support.ts';
+import { runStorm } from '../storm-run.ts';
+import { row, runConcurrent, until, type Row } from '../support.ts';
+
+/** Payouts/s of timer-then-one-no-op-activity workflows, all due at one instant. */
+export async function noopStormRate(ctx: BenchContext, count: number, name: string): Promise<number> {
+  const t0 = Date.now() + 10_000 + count * 3;
+  ctx.log(`${name}: baseline, ${count} no-op workflows due together`);
+  await runConcurrent(count, 32, (i) =>
+    ctx.client.workflow.start('payoutLikeWorkflow', {
+      workflowId: `${name}-like-${ctx.tag}-${i}`,
+      taskQueue: ctx.noopQueue,
+      args: [t0],
+    }),
+  );
+  const query = `WorkflowType="payoutLikeWorkflow" AND ExecutionStatus="Completed" AND WorkflowId STARTS_WITH "${name}-like-${ctx.tag}-"`;
+  await until(
+    async () => (await ctx.client.workflow.count(query)).count >= count,
+    `${name} baseline`,
+    30 * 60_000,
+    250,
+  );
+  return count / ((Date.now() - t0) / 1000);
+}
 
 export async function storm(ctx: BenchContext): Promise<Row[]> {
   const users = ctx.stormUsers ?? (ctx.quick ? 300 : 10_000);
-  // The quarter most recently closed: its payout is due now, and it is the only one each user closes (as at a real
-  // quarter end).
-  const quarter = addQuarters(
-    firstOpenQuarter(Date.now(), DEFAULT_PROGRAM.timeZone, DEFAULT_PROGRAM.settlementGraceDays),
-    -1,
-  );
-  const paidAt = `${monthsOfQuarter(quarter)[1]}-15T12:00:00+02:00`;
-  const pid = ctx.worker.child.pid!;
-
   // The baseline's rate is steady well before 10,000: 2,000 measure it and keep the full run short.
-  const baselineUsers = Math.min(users, 2_000);
-  ctx.log(`storm: baseline, ${baselineUsers} one-activity no-op workflows`);
-  // Both sides are measured the same way: start every workflow, then wait until the last one is done.
-  const baselineStarted = performance.now();
-  await runConcurrent(baselineUsers, 16, (i) =>
-    ctx.client.workflow.start('payoutLikeWorkflow', {
-      workflowId: `payout-like-${ctx.tag}-${i}`,
-      taskQueue: ctx.noopQueue,
-    }),
-  );
-  await until(
-    async () =>
-      (await ctx.client.workflow.count(`WorkflowType="payoutLikeWorkflow" AND ExecutionStatus="Completed"`)).count >=
-      baselineUsers,
-    'every baseline workflow',
-    30 * 60_000,
-    500,
-  );
-  const baseline = { rate: baselineUsers / ((performance.now() - baselineStarted) / 1000) };
-
-  ctx.log(`storm: ${users} users whose ${quarter} payout is due now`);
-  const prefix = `storm-${ctx.tag}-`;
-  const paidCount = async () =>
-    Number(
-      (await ctx.pool.query('select count(*) from ledger_entry where user_id like $1', [`${prefix}%`])).rows[0].count,
-    );
-  const rssBefore = memoryMiB(pid);
-  let rssAtThousand = Number.NaN;
-  const started = performance.now();
-  const starting = runConcurrent(users, 16, (i) => {
-    const user = `${prefix}${i}`;
-    return ctx.cashback.importHistory(user, quarter, [
-      {
-        type: 'payment',
-        event: {
-          paymentId: `${user}-1`,
-          userId: user,
-          amount: { cents: 10_000 + i, currency: 'EUR' },
-          kind: 'online',
-          fundingAccount: 'seqr_account',
-          occurredAt: paidAt,
-        },
-      },
-    ]);
-  });
-  let lastReport = 0;
-  await until(
-    async () => {
-      const paid = await paidCount();
-      if (Number.isNaN(rssAtThousand) && paid >= Math.min(1_000, users)) rssAtThousand = memoryMiB(pid);
-      if (paid - lastReport >= 1_000) {
-        lastReport = paid;
-        ctx.log(
-          `storm: ${paid}/${users} paid after ${((performance.now() - started) / 1000).toFixed(0)} s, worker RSS ${memoryMiB(pid).toFixed(0)} MiB`,
-        );
-      }
-      return paid >= users;
-    },
-    'every storm payout',
-    30 * 60_000,
-    500,
-  );
-  await starting;
-  const seconds = (performance.now() - started) / 1000;
-  const rssAfter = memoryMiB(pid);
-  const duplicates = Number(
-    (
-      await ctx.pool.query(
-        'select count(*) from (select user_id from ledger_entry where user_id like $1 group by user_id having count(*) > 1) d',
-        [`${prefix}%`],
-      )
-    ).rows[0].count,
-  );
-  if (duplicates > 0) throw new Error(`storm: ${duplicates} users were paid more than once`);
-
+  const baseline = await noopStormRate(ctx, Math.min(users, 2_000), 'storm');
+  const result = await runStorm(ctx, { users, windowMinutes: 0, name: 'storm', workerPids: [ctx.worker.child.pid!] });
+  if (result.duplicates > 0) throw new Error(`storm: ${result.duplicates} users were paid more than once`);
   return [
     row({
       case: 'storm',
-      metric: `payouts/s (${users} users)`,
-      value: users / seconds,
+      metric: `payouts/s (${users} users, burst)`,
+      value: result.payoutsPerSecond,
       unit: '/s',
-      baseline: { name: `no-op 1-activity workflows (${baselineUsers})`, value: baseline.rate },
+      baseline: { name: `no-op timer + 1 activity (${Math.min(users, 2_000)})`, value: baseline },
     }),
     row({
       case: 'storm',
       metric: 'time to pay everyone',
-      value: seconds,
+      value: result.seconds,
       unit: 's',
-      note: `target < 600 s at 10,000 users; paid exactly once: ${users}, duplicates: ${duplicates}`,
+      note: `from T0; paid exactly once: ${users}, duplicates: ${result.duplicates}; loading took ${result.loadSeconds.toFixed(0)} s`,
+    }),
+    row({
+      case: 'storm',
+      metric: 'payout lag p50 / p99',
+      value: result.lagMs.p50 / 1000,
+      unit: 's',
+      note: `p99 ${(result.lagMs.p99 / 1000).toFixed(1)} s, max ${(result.lagMs.max / 1000).toFixed(1)} s: all ${users} due at one instant`,
     }),
     row({
       case: 'storm',
       metric: 'worker RSS after',
-      value: rssAfter,
+      value: result.rssMiB.after,
       unit: 'MiB',
-      baseline: { name: `RSS at ${Math.min(1_000, users)} paid`, value: rssAtThousand },
-      note: `before: ${rssBefore.toFixed(0)} MiB`,
+      note: `before ${result.rssMiB.before.toFixed(0)} MiB, peak ${result.rssMiB.peak.toFixed(0)} MiB`,
     }),
   ];
 }

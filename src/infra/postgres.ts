@@ -31,6 +31,8 @@ const asRoot = userInfo().uid === 0;
 export interface RunningPostgres {
   /** Connection URL of the database to use. */
   url: string;
+  /** Stops the server the way a crash would (immediate shutdown, recovery at start) and starts it again, same data. */
+  restart?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,22 +51,28 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   const owner = asRoot ? await postgresUser() : undefined;
   if (!existsSync(join(dataDir, 'PG_VERSION')))
     await step(`initialising PostgreSQL in ${dataDir}`, () => initialise(bin, dataDir, owner));
-  const server = await step(`starting PostgreSQL on port ${port}`, () =>
-    startProcess({
-      name: 'PostgreSQL',
-      command: join(bin, 'postgres'),
-      detached: true,
-      ...owner,
-      // TCP on loopback only: no Unix socket directory that may not exist or be writable.
-      args: ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      env: { ...process.env, LC_ALL: 'C' },
-      ready: 'database system is ready to accept connections',
-    }),
-  );
+  const launch = () =>
+    step(`starting PostgreSQL on port ${port}`, () =>
+      startProcess({
+        name: 'PostgreSQL',
+        command: join(bin, 'postgres'),
+        detached: true,
+        ...owner,
+        // TCP on loopback only: no Unix socket directory that may not exist or be writable.
+        args: ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+        env: { ...process.env, LC_ALL: 'C' },
+        ready: 'database system is ready to accept connections',
+      }),
+    );
+  let server = await launch();
   const database = options.database ?? 'seqr_cashback';
   await ensureDatabase(localUrl(port, 'postgres'), database);
   return {
     url: localUrl(port, database),
+    async restart() {
+      await server.stop('SIGQUIT'); // "immediate shutdown": no checkpoint, crash recovery at the next start
+      server = await launch();
+    },
     async stop() {
       await server.stop('SIGINT'); // PostgreSQL's "fast shutdown": rolls back open transactions, then exits cleanly
       if (temporary) await rm(dirname(dataDir), { recursive: true, force: true });

@@ -158,17 +158,19 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
   const port = options.port ?? (await freePortBlock(PORT_OFFSETS)); // the layout: serverEnvironment()
   const shards = options.numHistoryShards ?? 4;
   const address = `127.0.0.1:${port}`;
-  const server = await step(`starting temporal-server (${shards} history shards) on ${address}`, () =>
-    startProcess({
-      name: 'temporal-server',
-      command: cachedBinary(temporalServer),
-      detached: true,
-      timeoutMs: 120_000,
-      args: ['start'],
-      env: { ...process.env, ...serverEnvironment(url, port, shards) },
-      ready: () => serving(address),
-    }),
-  );
+  const launch = () =>
+    step(`starting temporal-server (${shards} history shards) on ${address}`, () =>
+      startProcess({
+        name: 'temporal-server',
+        command: cachedBinary(temporalServer),
+        detached: true,
+        timeoutMs: 120_000,
+        args: ['start'],
+        env: { ...process.env, ...serverEnvironment(url, port, shards) },
+        ready: () => serving(address),
+      }),
+    );
+  let server = await launch();
   const stops = [() => server.stop('SIGTERM')];
   try {
     await step('registering the namespace and search attributes', () => registerNamespace(address));
@@ -193,6 +195,13 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
     return {
       address,
       ...(uiUrl ? { uiUrl } : {}),
+      get pid() {
+        return server.child.pid;
+      },
+      restart: async () => {
+        await server.stop('SIGKILL'); // as a crash: no graceful hand-off of shards
+        server = await launch();
+      },
       stop: async () => {
         for (const stop of stops) await stop();
       },

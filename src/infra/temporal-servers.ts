@@ -21,6 +21,10 @@ export interface DevServer {
   /** host:port of the frontend (gRPC). */
   address: string;
   uiUrl?: string;
+  /** The server's process, when we spawned it (for its CPU time in the benchmark). */
+  pid?: number;
+  /** Kills the server and starts it again on the same port and data (the cluster shape only). */
+  restart?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +63,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   return {
     address: `127.0.0.1:${port}`,
     ...(options.uiPort !== undefined ? { uiUrl: `http://localhost:${options.uiPort}` } : {}),
+    pid: server.child.pid,
     stop: () => server.stop('SIGTERM'),
   };
 }

@@ -1,0 +1,146 @@
+// One quarter-end storm: `users` users, each with one payment in the quarter that closes, whose payouts fall due at a
+// chosen instant T0 a little after they are all loaded, spread over `windowMinutes` (0: all at T0, a burst).
+//
+// How T0 is chosen: the program's settlement grace is set to the fraction of a day that puts the quarter's payout
+// instant at T0; every other rule is today's. The scheduled instant of each user is the domain's own
+// userPayoutInstant, so the lag (credited − scheduled) is measured against exactly what the workflow armed.
+import { CashbackClient } from '../src/client/cashback-client.ts';
+import {
+  addQuarters,
+  monthsOfQuarter,
+  payoutInstant,
+  quarterEnd,
+  quarterOfInstant,
+  userPayoutInstant,
+} from '../src/domain/calendar.ts';
+import { DEFAULT_PROGRAM, type ProgramConfig } from '../src/domain/config.ts';
+import type { BenchContext } from './context.ts';
+import { memoryMiB, percentile, runConcurrent, until } from './support.ts';
+
+export interface StormOptions {
+  users: number;
+  windowMinutes: number;
+  /** Distinguishes storms of the same run. */
+  name: string;
+  /** Worker processes to watch for memory (the first is ctx.worker). */
+  workerPids: number[];
+}
+
+export interface StormResult {
+  users: number;
+  /** From T0 to the last credit. */
+  seconds: number;
+  payoutsPerSecond: number;
+  lagMs: { p50: number; p99: number; max: number };
+  /** Most payouts falling due in one 10-second bucket, per second; and most credited in one, per second. */
+  peakDemandedPerSecond: number;
+  peakAchievedPerSecond: number;
+  loadSeconds: number;
+  rssMiB: { before: number; after: number; peak: number };
+  duplicates: number;
+}
+
+const BUCKET_MS = 10_000;
+const DAY_MS = 86_400_000;
+
+function peakPerSecond(instants: number[]): number {
+  const buckets = new Map<number, number>();
+  for (const at of instants)
+    buckets.set(Math.floor(at / BUCKET_MS), (buckets.get(Math.floor(at / BUCKET_MS)) ?? 0) + 1);
+  return Math.max(...buckets.values()) / (BUCKET_MS / 1000);
+}
+
+/** A program whose quarter `quarter` pays out at `t0` (plus each user's offset in the window). */
+function programPayingAt(quarter: string, t0: number, windowMinutes: number): ProgramConfig {
+  const zone = DEFAULT_PROGRAM.timeZone;
+  // Whole days of grace are calendar days (a summer-time change between the quarter's end and T0 moves the instant an
+  // hour): one correction against the domain's own payoutInstant lands it on T0.
+  let graceDays = (t0 - quarterEnd(quarter, zone)) / DAY_MS;
+  graceDays += (t0 - payoutInstant(quarter, zone, graceDays)) / DAY_MS;
+  return { ...DEFAULT_PROGRAM, settlementGraceDays: graceDays, payoutWindowHours: windowMinutes / 60 };
+}
+
+export async function runStorm(ctx: BenchContext, options: StormOptions): Promise<StormResult> {
+  const { users, windowMinutes } = options;
+  // The quarter before the current one: closed, and (with the grace below) paid at T0.
+  const quarter = addQuarters(quarterOfInstant(Date.now(), DEFAULT_PROGRAM.timeZone), -1);
+  const paidAt = `${monthsOfQuarter(quarter)[1]}-15T12:00:00+02:00`;
+  // Loading runs at several hundred users/s; T0 leaves room for it, so that every timer is armed before it fires.
+  const t0 = Date.now() + 15_000 + users * 5;
+  const program = programPayingAt(quarter, t0, windowMinutes);
+  if (Math.abs(payoutInstant(quarter, program.timeZone, program.settlementGraceDays) - t0) > 1_000)
+    throw new Error(`storm: could not place the ${quarter} payout at T0`);
+  const cashback = new CashbackClient(ctx.client, ctx.cashbackQueue, program);
+  const prefix = `${options.name}-${ctx.tag}-`;
+  const user = (i: number) => `${prefix}${i}`;
+  const scheduled = Array.from({ length: users }, (_, i) => userPayoutInstant(user(i), quarter, program));
+
+  const rss = () => options.workerPids.reduce((sum, pid) => sum + memoryMiB(pid), 0);
+  const rssBefore = rss();
+  ctx.log(`${options.name}: loading ${users} users, payouts from T0 over ${windowMinutes} min`);
+  const loadStarted = performance.now();
+  await runConcurrent(users, 32, (i) =>
+    cashback.importHistory(user(i), quarter, [
+      {
+        type: 'payment',
+        event: {
+          paymentId: `${user(i)}-1`,
+          userId: user(i),
+          amount: { cents: 10_000 + i, currency: 'EUR' },
+          kind: 'online',
+          fundingAccount: 'seqr_account',
+          occurredAt: paidAt,
+        },
+      },
+    ]),
+  );
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const slack = (t0 - Date.now()) / 1000;
+  ctx.log(`${options.name}: loaded in ${loadSeconds.toFixed(0)} s; T0 in ${slack.toFixed(0)} s`);
+
+  const paidCount = async () =>
+    Number(
+      (await ctx.pool.query('select count(*) from ledger_entry where user_id like $1', [`${prefix}%`])).rows[0].count,
+    );
+  let peakRss = rssBefore;
+  let lastReport = 0;
+  await until(
+    async () => {
+      const paid = await paidCount();
+      peakRss = Math.max(peakRss, rss());
+      if (paid - lastReport >= Math.min(1_000, Math.ceil(users / 10)) || (paid === users && lastReport < users)) {
+        lastReport = paid;
+        const since = (Date.now() - t0) / 1000;
+        ctx.log(
+          `${options.name}: ${paid}/${users} paid, T0 ${since >= 0 ? '+' : ''}${since.toFixed(0)} s, RSS ${rss().toFixed(0)} MiB`,
+        );
+      }
+      return paid >= users;
+    },
+    `every ${options.name} payout`,
+    30 * 60_000 + windowMinutes * 60_000,
+    500,
+  );
+  const credits = (
+    await ctx.pool.query<{ user_id: string; at: number; n: string }>(
+      `select user_id, (extract(epoch from min(created_at)) * 1000)::float8 as at, count(*) as n
+         from ledger_entry where user_id like $1 group by user_id`,
+      [`${prefix}%`],
+    )
+  ).rows;
+  const creditedAt = new Map(credits.map((c) => [c.user_id, Number(c.at)]));
+  const lags = scheduled.map((at, i) => creditedAt.get(user(i))! - at);
+  const last = Math.max(...creditedAt.values());
+  const seconds = (last - Math.min(...scheduled)) / 1000;
+  return {
+    users,
+    seconds,
+    payoutsPerSecond: users / seconds,
+    lagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags) },
+    peakDemandedPerSecond: peakPerSecond(scheduled),
+    peakAchievedPerSecond: peakPerSecond([...creditedAt.values()]),
+    loadSeconds,
+    rssMiB: { before: rssBefore, after: rss(), peak: peakRss },
+    duplicates: credits.filter((c) => Number(c.n) > 1).length,
+  };
+}
