@@ -51,7 +51,7 @@ function peakPerSecond(instants: number[]): number {
 }
 
 /** A program whose quarter `quarter` pays out at `t0` (plus each user's offset in the window). */
-function programPayingAt(quarter: string, t0: number, windowMinutes: number): ProgramConfig {
+export function programPayingAt(quarter: string, t0: number, windowMinutes: number): ProgramConfig {
   const zone = DEFAULT_PROGRAM.timeZone;
   // Whole days of grace are calendar days (a summer-time change between the quarter's end and T0 moves the instant an
   // hour): one correction against the domain's own payoutInstant lands it on T0.

@@ -1,0 +1,100 @@
+// After the faults: every user paid exactly once, the ledger's sum equal to the domain's, no workflow failed or stuck,
+// no payment lost. Each violation names the user and the amounts.
+import type { Client } from '@temporalio/client';
+import type { CashbackClient } from '../src/client/cashback-client.ts';
+import { roundHalfUpToCents } from '../src/domain/money.ts';
+import { monthCashback } from '../src/domain/tiers.ts';
+import { runConcurrent } from '../bench/support.ts';
+import { inSnapshot } from '../test/support/database.ts';
+
+export interface Violation {
+  userId?: string;
+  what: string;
+}
+
+export interface BooksInput {
+  databaseUrl: string;
+  cashback: CashbackClient;
+  client: Client;
+  /** Each user made one eligible payment of `closedQuarterCents` in `quarter`. */
+  users: { userId: string; closedQuarterCents: number }[];
+  quarter: string;
+  /** Payments each user's workflow must have counted, in all. */
+  paymentsEach: number;
+}
+
+async function retrying<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+export async function checkBooks(input: BooksInput) {
+  const violations: Violation[] = [];
+  const expected = new Map(
+    input.users.map((u) => [u.userId, roundHalfUpToCents(monthCashback(1, u.closedQuarterCents))]),
+  );
+  const prefix = input.users[0]?.userId.replace(/-\d+$/, '-') ?? '';
+
+  // Ledger and statements in one snapshot.
+  const { ledger, statements } = await retrying(() =>
+    inSnapshot(input.databaseUrl, async (db) => ({
+      ledger: (
+        await db.query<{ user_id: string; entries: string; cents: string }>(
+          `select user_id, count(*) as entries, sum(amount_cents) as cents from ledger_entry
+            where user_id like $1 and quarter = $2 group by user_id`,
+          [`${prefix}%`, input.quarter],
+        )
+      ).rows,
+      statements: (
+        await db.query<{ user_id: string; payout_status: string; paid_cents: string }>(
+          `select user_id, payout_status, paid_cents from quarter_statement where user_id like $1 and quarter = $2`,
+          [`${prefix}%`, input.quarter],
+        )
+      ).rows,
+    })),
+  );
+  const ledgerOf = new Map(ledger.map((l) => [l.user_id, l]));
+  const statementOf = new Map(statements.map((s) => [s.user_id, s]));
+  let paidCents = 0;
+  for (const [userId, cents] of expected) {
+    const entry = ledgerOf.get(userId);
+    const statement = statementOf.get(userId);
+    if (!entry) violations.push({ userId, what: `not paid (expected ${cents} cents)` });
+    else if (Number(entry.entries) !== 1) violations.push({ userId, what: `paid ${entry.entries} times` });
+    else if (Number(entry.cents) !== cents)
+      violations.push({ userId, what: `paid ${entry.cents} cents, expected ${cents}` });
+    if (!statement || statement.payout_status !== 'paid' || Number(statement.paid_cents) !== cents)
+      violations.push({
+        userId,
+        what: `statement ${statement?.payout_status ?? 'missing'}, ${statement?.paid_cents ?? 0} cents`,
+      });
+    paidCents += Number(entry?.cents ?? 0);
+  }
+  const expectedCents = [...expected.values()].reduce((a, b) => a + b, 0);
+  if (paidCents !== expectedCents)
+    violations.push({ what: `the ledger sums to ${paidCents} cents; the domain computes ${expectedCents}` });
+
+  // Workflows: none failed, terminated or timed out; each answers, has counted every payment, has nothing pending.
+  const closed = await input.client.workflow.count(
+    `WorkflowId STARTS_WITH "cashback-${prefix}" AND ExecutionStatus IN ("Failed", "Terminated", "TimedOut", "Canceled")`,
+  );
+  if (closed.count > 0) violations.push({ what: `${closed.count} workflow runs failed, were terminated or timed out` });
+  await runConcurrent(input.users.length, 8, async (i) => {
+    const { userId } = input.users[i]!;
+    const status = await retrying(() => input.cashback.getStatus(userId));
+    if (status.counters.payments !== input.paymentsEach)
+      violations.push({ userId, what: `counted ${status.counters.payments} payments of ${input.paymentsEach}` });
+    if (status.lastPaidQuarter !== input.quarter)
+      violations.push({ userId, what: `last paid quarter ${status.lastPaidQuarter ?? 'none'}` });
+    const description = await retrying(() => input.client.workflow.getHandle(`cashback-${userId}`).describe());
+    const pending = description.raw.pendingActivities?.length ?? 0;
+    if (pending > 0) violations.push({ userId, what: `stuck: ${pending} activities pending` });
+  });
+  return { paidCents, expectedCents, violations };
+}
