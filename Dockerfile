@@ -9,4 +9,4 @@ COPY tsconfig.json ./
 COPY src ./src
 ENV NODE_ENV=production
 USER node
-CMD ["node", "src/worker/main.ts"]
+CMD ["node", "--max-old-space-size=384", "src/worker/main.ts"]

@@ -66,7 +66,7 @@ export async function runStorm(ctx: BenchContext, options: StormOptions): Promis
   const quarter = addQuarters(quarterOfInstant(Date.now(), DEFAULT_PROGRAM.timeZone), -1);
   const paidAt = `${monthsOfQuarter(quarter)[1]}-15T12:00:00+02:00`;
   // Loading runs at several hundred users/s; T0 leaves room for it, so that every timer is armed before it fires.
-  const t0 = Date.now() + 15_000 + users * 5;
+  const t0 = Date.now() + 15_000 + users * 4;
   const program = programPayingAt(quarter, t0, windowMinutes);
   if (Math.abs(payoutInstant(quarter, program.timeZone, program.settlementGraceDays) - t0) > 1_000)
     throw new Error(`storm: could not place the ${quarter} payout at T0`);

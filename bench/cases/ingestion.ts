@@ -20,7 +20,7 @@ function summary(name: string, timed: Timed, count: number) {
 }
 
 export async function ingestion(ctx: BenchContext): Promise<Row[]> {
-  const payments = ctx.quick ? 2_000 : 20_000;
+  const payments = ctx.quick ? 2_000 : 10_000;
   const users = ctx.quick ? 100 : 1_000;
   const producers = 16;
   const event = (i: number, prefix: string) => ({

@@ -6,7 +6,7 @@ import { runStorm } from '../storm-run.ts';
 import { row, type Row } from '../support.ts';
 
 export async function workers(ctx: BenchContext): Promise<Row[]> {
-  const users = ctx.quick ? 200 : 2_000;
+  const users = ctx.quick ? 200 : 1_000;
   const one = await runStorm(ctx, { users, windowMinutes: 0, name: 'workers1', workerPids: [ctx.worker.child.pid!] });
   const second = await startWorkerProcess(ctx.workerEnv);
   try {

@@ -16,6 +16,8 @@ import { startTemporalCluster } from './temporal-cluster.ts';
 import { startDevServer, type DevServer } from './temporal-servers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+import { WORKER_NODE_ARGS } from '../worker/node-args.ts';
+
 const workerMain = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
 const ingestMain = fileURLToPath(new URL('../http/main.ts', import.meta.url));
 
@@ -93,11 +95,17 @@ async function main(): Promise<void> {
 }
 
 /** Starts one of our own Node programs (a worker, the HTTP front door), echoes its output, and stops all if it dies. */
-async function startNodeProgram(name: string, main: string, ready: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function startNodeProgram(
+  name: string,
+  main: string,
+  ready: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Promise<void> {
   const child = await startProcess({
     name,
     command: process.execPath,
-    args: [main],
+    args: [...nodeArgs, main],
     echo: true,
     detached: true,
     ready,
@@ -115,14 +123,20 @@ async function startNodeProgram(name: string, main: string, ready: string, env: 
 /** Worker `index`; its log goes to our terminal: readable lines there, JSON when our output is a file or a pipe. */
 function startWorker(index: number, databaseUrl: string, temporalAddress: string, metricsPort?: number): Promise<void> {
   const terminal = Boolean(process.stdout.isTTY);
-  return startNodeProgram(`worker ${index}`, workerMain, 'worker ready', {
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress,
-    LOG_FORMAT: process.env.LOG_FORMAT || (terminal ? 'pretty' : 'json'),
-    // Workers on one machine cannot share a port: METRICS_PORT for the first, the next ones above it.
-    ...(metricsPort ? { METRICS_PORT: String(metricsPort + index - 1) } : {}),
-    ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
-  });
+  return startNodeProgram(
+    `worker ${index}`,
+    workerMain,
+    'worker ready',
+    {
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      LOG_FORMAT: process.env.LOG_FORMAT || (terminal ? 'pretty' : 'json'),
+      // Workers on one machine cannot share a port: METRICS_PORT for the first, the next ones above it.
+      ...(metricsPort ? { METRICS_PORT: String(metricsPort + index - 1) } : {}),
+      ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
+    },
+    WORKER_NODE_ARGS,
+  );
 }
 
 /** The HTTP front door (src/http/), which prints its address in a line of its own ("HTTP ingestion: ..."). */

@@ -17,8 +17,10 @@ import {
   UI_VERSION,
 } from '../../src/infra/temporal-cluster.ts';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
+import { WORKER_NODE_ARGS } from '../../src/worker/node-args.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const packageJson = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> };
 // Merge keys (<<: *anchor) share the database settings between the server and its schema job.
 const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true });
 const { worker, temporal, postgresql: postgres, migrate } = compose.services;
@@ -107,8 +109,11 @@ describe('docker-compose.yml', () => {
 
   it('builds a worker image that runs the worker entry point', () => {
     const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
-    const cmd = /CMD \["node", "([^"]+)"\]/.exec(dockerfile)?.[1];
+    const [, nodeArgs, cmd] = /CMD \["node", (.*)"([^"]+)"\]/.exec(dockerfile) ?? [];
     expect(cmd).toBe('src/worker/main.ts');
+    // The worker's heap cap, as npm run worker and npm start set it.
+    expect(nodeArgs).toBe(WORKER_NODE_ARGS.map((arg) => `"${arg}", `).join(''));
+    expect(packageJson.scripts.worker).toBe(`node ${WORKER_NODE_ARGS.join(' ')} ${cmd}`);
     expect(existsSync(`${root}${cmd}`)).toBe(true);
     expect(dockerfile).toMatch(/FROM node:24/);
     // npm ci runs the preinstall Node check: the file must be in the image before it.

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startProcess, type StartedProcess } from '../../src/infra/processes.ts';
+import { WORKER_NODE_ARGS } from '../../src/worker/node-args.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workerMain = `${root}src/worker/main.ts`;
@@ -49,7 +50,7 @@ export function startWorkerProcess(env: NodeJS.ProcessEnv, script = workerMain):
   return startProcess({
     name: 'worker',
     command: process.execPath,
-    args: [script],
+    args: [...WORKER_NODE_ARGS, script],
     env: { ...process.env, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', ...env },
     ready: 'worker ready',
   });
