@@ -131,6 +131,14 @@ export async function capacity(ctx: BenchContext): Promise<Row[]> {
     quarterActions += own.filter((e: HistoryEvent) => BILLABLE[typeName(e.eventType)]).length;
   }
 
+  // Our database per user-quarter: its statement and its ledger entry, with their indexes, over every payout so far.
+  const ours = (
+    await ctx.pool.query<{ bytes: string; statements: string }>(
+      `select pg_total_relation_size('ledger_entry') + pg_total_relation_size('quarter_statement') as bytes,
+              (select count(*) from quarter_statement) as statements`,
+    )
+  ).rows[0]!;
+
   const mb = (bytes: number | undefined) => ((bytes ?? Number.NaN) / 2 ** 20).toFixed(1);
   return [
     row({ case: 'capacity', metric: 'history events per payment', value: events / payments, unit: '' }),
@@ -170,6 +178,13 @@ export async function capacity(ctx: BenchContext): Promise<Row[]> {
       metric: 'billable actions per user-quarter',
       value: quarterActions / quarterRuns,
       unit: '',
+    }),
+    row({
+      case: 'capacity',
+      metric: 'our PostgreSQL bytes per user-quarter',
+      value: Number(ours.bytes) / Number(ours.statements),
+      unit: 'B',
+      note: `statement + ledger entry with indexes, over ${ours.statements} statements`,
     }),
     row({
       case: 'capacity',

@@ -17,7 +17,7 @@ export async function spread(ctx: BenchContext): Promise<Row[]> {
       metric: `payout lag p99 (${label})`,
       value: result.lagMs.p99 / 1000,
       unit: 's',
-      note: `target ≤ 10 s; p50 ${(result.lagMs.p50 / 1000).toFixed(2)} s, max ${(result.lagMs.max / 1000).toFixed(1)} s`,
+      note: `target ≤ 10 s; p50 ${(result.lagMs.p50 / 1000).toFixed(2)} s, max ${(result.lagMs.max / 1000).toFixed(1)} s; due before loaded: ${result.dueBeforeLoaded}`,
     }),
     row({
       case: 'spread',
