@@ -15,7 +15,7 @@ import {
 } from '../src/domain/calendar.ts';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '../src/domain/config.ts';
 import type { BenchContext } from './context.ts';
-import { memoryMiB, percentile, runConcurrent, until } from './support.ts';
+import { memoryMiB, ledgerEntries, percentile, runConcurrent, until } from './support.ts';
 
 export interface StormOptions {
   users: number;
@@ -106,15 +106,11 @@ export async function runStorm(ctx: BenchContext, options: StormOptions): Promis
   const slack = (t0 - Date.now()) / 1000;
   ctx.log(`${options.name}: loaded in ${loadSeconds.toFixed(0)} s; T0 in ${slack.toFixed(0)} s`);
 
-  const paidCount = async () =>
-    Number(
-      (await ctx.pool.query('select count(*) from ledger_entry where user_id like $1', [`${prefix}%`])).rows[0].count,
-    );
   let peakRss = rssBefore;
   let lastReport = 0;
   await until(
     async () => {
-      const paid = await paidCount();
+      const paid = await ledgerEntries(ctx.pool, prefix);
       peakRss = Math.max(peakRss, rss());
       if (paid - lastReport >= Math.min(1_000, Math.ceil(users / 10)) || (paid === users && lastReport < users)) {
         lastReport = paid;

@@ -1,5 +1,6 @@
 // Small helpers for the benchmarks: concurrency, percentiles, process memory.
 import { readFileSync } from 'node:fs';
+import type pg from 'pg';
 
 export interface Timed {
   seconds: number;
@@ -69,4 +70,13 @@ export interface Row {
 
 export function row(r: Omit<Row, 'ratio'>): Row {
   return r.baseline ? { ...r, ratio: r.value / r.baseline.value } : r;
+}
+
+/** Ledger entries of the users whose ids start with `prefix`: one per paid user, when all is well. */
+export async function ledgerEntries(pool: pg.Pool, prefix: string): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>(
+    'select count(*) as count from ledger_entry where user_id like $1',
+    [`${prefix}%`],
+  );
+  return Number(rows[0]!.count);
 }

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { programPayingAt } from '../bench/storm-run.ts';
-import { runConcurrent } from '../bench/support.ts';
+import { ledgerEntries, runConcurrent } from '../bench/support.ts';
 import { CashbackClient } from '../src/client/cashback-client.ts';
 import { addQuarters, monthsOfQuarter, quarterOfInstant } from '../src/domain/calendar.ts';
 import { DEFAULT_PROGRAM } from '../src/domain/config.ts';
@@ -15,6 +15,7 @@ import { startTemporalCluster } from '../src/infra/temporal-cluster.ts';
 import { startWorkerProcess, type WorkerProcess } from '../test/support/processes.ts';
 import { checkBooks, type Violation } from './checks.ts';
 import { Nemesis, type Fault } from './nemesis.ts';
+import { persistently } from './retry.ts';
 
 export interface ChaosOptions {
   users: number;
@@ -33,18 +34,6 @@ export interface ChaosReport {
   paidCents: number;
   expectedCents: number;
   violations: Violation[];
-}
-
-/** Retries a call through restarts of the server it talks to (a producer's retry; events are deduplicated by id). */
-async function persistently<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= 60) throw error;
-      await sleep(Math.min(2_000, 100 * attempt));
-    }
-  }
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -118,11 +107,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }),
       ),
     );
-    const paid = async () =>
-      Number(
-        (await pool.query('select count(*) from ledger_entry where user_id like $1', [`chaos-${options.seed}-%`]))
-          .rows[0].count,
-      );
+    const paid = () => ledgerEntries(pool, `chaos-${options.seed}-`);
     let reported = 0;
     for (;;) {
       const count = await paid().catch(() => reported);

@@ -6,6 +6,10 @@ import { roundHalfUpToCents } from '../src/domain/money.ts';
 import { monthCashback } from '../src/domain/tiers.ts';
 import { runConcurrent } from '../bench/support.ts';
 import { inSnapshot } from '../test/support/database.ts';
+import { persistently } from './retry.ts';
+
+/** The checks' patience with a server that is still coming back: ≈ 30 s, as before the retry helper was shared. */
+const CHECK_ATTEMPTS = 25;
 
 export interface Violation {
   userId?: string;
@@ -23,17 +27,6 @@ export interface BooksInput {
   paymentsEach: number;
 }
 
-async function retrying<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= 30) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
-}
-
 export async function checkBooks(input: BooksInput) {
   const violations: Violation[] = [];
   const expected = new Map(
@@ -42,22 +35,24 @@ export async function checkBooks(input: BooksInput) {
   const prefix = input.users[0]?.userId.replace(/-\d+$/, '-') ?? '';
 
   // Ledger and statements in one snapshot.
-  const { ledger, statements } = await retrying(() =>
-    inSnapshot(input.databaseUrl, async (db) => ({
-      ledger: (
-        await db.query<{ user_id: string; entries: string; cents: string }>(
-          `select user_id, count(*) as entries, sum(amount_cents) as cents from ledger_entry
+  const { ledger, statements } = await persistently(
+    () =>
+      inSnapshot(input.databaseUrl, async (db) => ({
+        ledger: (
+          await db.query<{ user_id: string; entries: string; cents: string }>(
+            `select user_id, count(*) as entries, sum(amount_cents) as cents from ledger_entry
             where user_id like $1 and quarter = $2 group by user_id`,
-          [`${prefix}%`, input.quarter],
-        )
-      ).rows,
-      statements: (
-        await db.query<{ user_id: string; payout_status: string; paid_cents: string }>(
-          `select user_id, payout_status, paid_cents from quarter_statement where user_id like $1 and quarter = $2`,
-          [`${prefix}%`, input.quarter],
-        )
-      ).rows,
-    })),
+            [`${prefix}%`, input.quarter],
+          )
+        ).rows,
+        statements: (
+          await db.query<{ user_id: string; payout_status: string; paid_cents: string }>(
+            `select user_id, payout_status, paid_cents from quarter_statement where user_id like $1 and quarter = $2`,
+            [`${prefix}%`, input.quarter],
+          )
+        ).rows,
+      })),
+    CHECK_ATTEMPTS,
   );
   const ledgerOf = new Map(ledger.map((l) => [l.user_id, l]));
   const statementOf = new Map(statements.map((s) => [s.user_id, s]));
@@ -87,12 +82,15 @@ export async function checkBooks(input: BooksInput) {
   if (closed.count > 0) violations.push({ what: `${closed.count} workflow runs failed, were terminated or timed out` });
   await runConcurrent(input.users.length, 8, async (i) => {
     const { userId } = input.users[i]!;
-    const status = await retrying(() => input.cashback.getStatus(userId));
+    const status = await persistently(() => input.cashback.getStatus(userId), CHECK_ATTEMPTS);
     if (status.counters.payments !== input.paymentsEach)
       violations.push({ userId, what: `counted ${status.counters.payments} payments of ${input.paymentsEach}` });
     if (status.lastPaidQuarter !== input.quarter)
       violations.push({ userId, what: `last paid quarter ${status.lastPaidQuarter ?? 'none'}` });
-    const description = await retrying(() => input.client.workflow.getHandle(`cashback-${userId}`).describe());
+    const description = await persistently(
+      () => input.client.workflow.getHandle(`cashback-${userId}`).describe(),
+      CHECK_ATTEMPTS,
+    );
     const pending = description.raw.pendingActivities?.length ?? 0;
     if (pending > 0) violations.push({ userId, what: `stuck: ${pending} activities pending` });
   });

@@ -203,7 +203,7 @@ export async function capacity(ctx: BenchContext): Promise<Row[]> {
 async function historyLengths(ctx: BenchContext, prefix: string, users: number): Promise<number[]> {
   const lengths: number[] = [];
   await runConcurrent(users, 16, async (u) => {
-    lengths[u] = (await ctx.client.workflow.getHandle(`cashback-${prefix}${u}`).fetchHistory()).events?.length ?? 0;
+    lengths[u] = (await ctx.client.workflow.getHandle(`cashback-${prefix}${u}`).describe()).historyLength;
   });
   return lengths;
 }
