@@ -60,6 +60,34 @@ interface Unavailable {
 }
 
 /**
+ * One round trip for the whole payout: the ledger entry, its two balanced legs (funding account → Seqr Account), the
+ * outbox row for the notification, the account's cached balance and the statement marked paid. The funding account has
+ * no balance row to update: its balance is the sum of its legs, so the quarter-end storm has no hot row.
+ * Parameters: idempotency key, user, quarter, amount, description.
+ */
+const POST_TRANSFER = `
+  with params as (
+    select ?::text as key, ?::text as user_id, ?::text as quarter, ?::bigint as amount, ?::text as description),
+  entry as (
+    insert into ledger_entry (idempotency_key, user_id, quarter, amount_cents, description)
+    select key, user_id, quarter, amount, description from params returning id),
+  legs as (
+    insert into posting (ledger_entry_id, account, user_id, amount_cents)
+    select entry.id, 'cashback_funding', null, -params.amount from entry, params
+    union all select entry.id, 'seqr_account', params.user_id, params.amount from entry, params),
+  notification as (
+    insert into payout_notification (id, user_id, quarter, amount_cents, ledger_entry_id)
+    select params.key, params.user_id, params.quarter, params.amount, entry.id from entry, params),
+  balance as (
+    update seqr_account set balance_cents = balance_cents + params.amount, updated_at = now()
+    from params where seqr_account.user_id = params.user_id),
+  statement as (
+    update quarter_statement set payout_status = 'paid', paid_cents = params.amount, ledger_entry_id = entry.id,
+      failure_reason = null, updated_at = now()
+    from params, entry where quarter_statement.user_id = params.user_id and quarter_statement.quarter = params.quarter)
+  select id from entry`;
+
+/**
  * Credits the quarter under its idempotency key and marks its statement paid, inside `tx`.
  * A repeated call with the same key returns the first entry and moves no money.
  */
@@ -81,21 +109,15 @@ async function credit(tx: Tx, request: CreditRequest): Promise<CreditResult | Un
     await recordFailure(tx, { ...request, reason: unavailable });
     return { unavailable };
   }
-  const entry = tx.create(LedgerEntry, {
+  const [entry] = await tx.execute<{ id: string }[]>(POST_TRANSFER, [
     idempotencyKey,
-    userId: request.userId,
-    quarter: request.quarter,
-    amountCents: request.amountCents,
-    description: `Seqr cashback ${request.quarter}`,
-  });
-  account.balanceCents += request.amountCents;
-  await tx.flush();
-  await tx.nativeUpdate(
-    QuarterStatementRecord,
-    { userId: request.userId, quarter: request.quarter },
-    { payoutStatus: 'paid', paidCents: request.amountCents, ledgerEntry: entry.id, failureReason: null },
-  );
-  return { ledgerEntryId: entry.id, idempotencyKey, alreadyCredited: false };
+    request.userId,
+    request.quarter,
+    request.amountCents,
+    `Seqr cashback ${request.quarter}`,
+  ]);
+  if (!entry) throw new Error(`posting the transfer ${idempotencyKey} returned no ledger entry`);
+  return { ledgerEntryId: Number(entry.id), idempotencyKey, alreadyCredited: false };
 }
 
 function recordFailure(tx: Tx, request: { userId: string; quarter: string; reason: string }): Promise<number> {

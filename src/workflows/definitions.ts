@@ -13,6 +13,11 @@ export function workflowIdFor(userId: string): string {
   return `cashback-${userId}`;
 }
 
+/** The user a workflow id belongs to; undefined for any other workflow. */
+export function userIdOf(workflowId: string): string | undefined {
+  return workflowId.startsWith('cashback-') ? workflowId.slice('cashback-'.length) : undefined;
+}
+
 /** Raw payloads: validated inside the workflow too, so a bad one is recorded as rejected, never fails a task. */
 export const paymentSignal = defineSignal<[unknown]>('payment');
 export const refundSignal = defineSignal<[unknown]>('refund');

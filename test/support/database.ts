@@ -31,12 +31,4 @@ export async function testDatabase(): Promise<RunningPostgres> {
   return external ? isolatedDatabaseOn(external) : startLocalPostgres();
 }
 
-/** Runs `read` in one read-only REPEATABLE READ transaction: what an assertion compares is read in one snapshot. */
-export async function inSnapshot<T>(databaseUrl: string, read: (db: pg.Client) => Promise<T>): Promise<T> {
-  return withSession(databaseUrl, async (db) => {
-    await db.query('begin transaction isolation level repeatable read read only');
-    const result = await read(db);
-    await db.query('commit');
-    return result;
-  });
-}
+export { inSnapshot } from '../../src/db/pg-session.ts';
