@@ -24,8 +24,12 @@ export class CliContext {
   }
 
   /** The database: DATABASE_URL, else the one `npm start` runs. */
+  get databaseUrl(): string {
+    return this.env.DATABASE_URL ?? LOCAL_DATABASE_URL;
+  }
+
   async database(): Promise<MikroORM> {
-    this.orm ??= await openOrm(this.env.DATABASE_URL ?? LOCAL_DATABASE_URL, { poolMax: 2 });
+    this.orm ??= await openOrm(this.databaseUrl, { poolMax: 2 });
     return this.orm;
   }
 

@@ -11,6 +11,7 @@ import { programFrom, readEnvironment } from '../config/environment.ts';
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { demoCommand } from './commands/demo.ts';
 import { payCommand, refundCommand, retryPayoutCommand } from './commands/events.ts';
+import { reconcileCommand } from './commands/reconcile.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { payoutsCommand, statementCommand } from './commands/statements.ts';
 import { statusCommand } from './commands/status.ts';
@@ -55,6 +56,13 @@ program
   .option('--json', 'machine-readable output')
   .description('retry a failed payout with its original idempotency key (never pays twice)')
   .action((userId, quarter, options) => retryPayoutCommand(ctx, userId, quarter, options));
+program
+  .command('reconcile')
+  .argument('<quarter>', 'e.g. 2027-Q1')
+  .option('--json', 'machine-readable output')
+  .option('--no-workflows', 'check only the books, not the workflows (no Temporal server needed)')
+  .description("check the quarter's books: one balanced transfer per paid statement, balances equal postings")
+  .action((quarter, options) => reconcileCommand(ctx, quarter, options));
 program
   .command('pay')
   .argument('<userId>')

@@ -17,10 +17,12 @@ import {
   retryPayoutUpdate,
   statusQuery,
   WORKFLOW_TYPE,
+  userIdOf,
   workflowIdFor,
   type CashbackWorkflowInput,
   type RetryPayoutResult,
 } from '../workflows/definitions.ts';
+import { LastPaidQuarter } from '../workflows/search-attributes.ts';
 
 /** Bad input: each message names the field and what is wrong. Nothing was sent. */
 export class InvalidEventError extends Error {
@@ -209,6 +211,20 @@ export class CashbackClient {
       if (error instanceof WorkflowUpdateFailedError)
         throw new OperatorRequestRejected(error.cause?.message ?? error.message);
       throw error;
+    }
+  }
+
+  /**
+   * Every running user workflow with the last quarter it paid, read from visibility (the LastPaidQuarter search
+   * attribute): one listing, not a query per user, so it needs no worker and scales with pages, not users.
+   */
+  async *lastPaidQuarters(): AsyncIterable<{ userId: string; lastPaidQuarter: string | undefined }> {
+    const running = this.client.workflow.list({
+      query: `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
+    });
+    for await (const execution of running) {
+      const userId = userIdOf(execution.workflowId);
+      if (userId) yield { userId, lastPaidQuarter: execution.typedSearchAttributes.get(LastPaidQuarter) };
     }
   }
 }
