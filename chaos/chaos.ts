@@ -34,6 +34,8 @@ export interface ChaosReport {
   paidCents: number;
   expectedCents: number;
   violations: Violation[];
+  /** Transfers that `reconcile` found balanced and matched to a paid statement. */
+  reconciledTransfers: number;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {

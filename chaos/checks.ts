@@ -1,11 +1,12 @@
 // After the faults: every user paid exactly once, the ledger's sum equal to the domain's, no workflow failed or stuck,
-// no payment lost. Each violation names the user and the amounts.
+// no payment lost, and `reconcile` clean. Each violation names the user and the amounts.
 import type { Client } from '@temporalio/client';
 import type { CashbackClient } from '../src/client/cashback-client.ts';
 import { roundHalfUpToCents } from '../src/domain/money.ts';
 import { monthCashback } from '../src/domain/tiers.ts';
 import { runConcurrent } from '../bench/support.ts';
-import { inSnapshot } from '../test/support/database.ts';
+import { inSnapshot } from '../src/db/pg-session.ts';
+import { reconcileBooks, reconcileWorkflows } from '../src/finance/reconcile.ts';
 import { persistently } from './retry.ts';
 
 /** The checks' patience with a server that is still coming back: ≈ 30 s, as before the retry helper was shared. */
@@ -94,5 +95,17 @@ export async function checkBooks(input: BooksInput) {
     const pending = description.raw.pendingActivities?.length ?? 0;
     if (pending > 0) violations.push({ userId, what: `stuck: ${pending} activities pending` });
   });
-  return { paidCents, expectedCents, violations };
+
+  // And the finance team's own check: `reconcile` over the quarter's books and workflows finds nothing.
+  const books = await persistently(
+    () => inSnapshot(input.databaseUrl, (db) => reconcileBooks(db, input.quarter)),
+    CHECK_ATTEMPTS,
+  );
+  const workflows = await persistently(
+    () => reconcileWorkflows(input.cashback.lastPaidQuarters(), input.quarter, books.paidUsers),
+    CHECK_ATTEMPTS,
+  );
+  for (const v of [...books.violations, ...workflows.violations])
+    violations.push({ userId: v.userId, what: `reconcile: ${v.check}: ${v.detail}` });
+  return { paidCents, expectedCents, violations, reconciledTransfers: books.summary.transfers };
 }

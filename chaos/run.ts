@@ -38,7 +38,10 @@ process.stdout.write(
   `time to pay everyone: ${report.secondsToPayEveryone.toFixed(0)} s after the window opened\n` +
     `ledger: ${report.paidCents} cents paid, ${report.expectedCents} expected by the domain\n`,
 );
-if (report.violations.length === 0) process.stdout.write('books clean: every user paid exactly once, nothing lost\n');
+if (report.violations.length === 0)
+  process.stdout.write(
+    `books clean: every user paid exactly once, nothing lost; reconcile clean over ${report.reconciledTransfers} transfers\n`,
+  );
 else {
   process.stdout.write(`${report.violations.length} violations:\n`);
   for (const v of report.violations) process.stdout.write(`  ${v.userId ?? '(all)'}: ${v.what}\n`);

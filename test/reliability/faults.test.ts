@@ -13,9 +13,10 @@ import { freePort } from '../../src/infra/ports.ts';
 import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
 import { startTestDevServer, startTestServer, type Shape, type TestServer } from '../support/servers.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
-import { inSnapshot } from '../support/database.ts';
+import { inSnapshot, isolatedDatabaseOn } from '../support/database.ts';
 import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
+import { reconciledEventually } from '../support/reconcile.ts';
 
 /** A closed quarter in the past: importing it makes the engine close and pay it at once. */
 const quarter = `${new Date().getUTCFullYear() - 1}-Q3`;
@@ -61,13 +62,18 @@ async function ledgerRows(databaseUrl: string, users: string[]) {
 describe.each<Shape>(['dev', 'cluster'])('reliability: a worker killed, on the %s server', (shape) => {
   let env: TestServer;
   let cashback: CashbackClient;
-  const databaseUrl = inject('databaseUrl');
+  // A database of its own, so that reconciling the quarter sees only this server's payouts.
+  let database: RunningPostgres;
+  let databaseUrl: string;
 
   beforeAll(async () => {
-    env = await startTestServer(shape);
+    [env, database] = await Promise.all([startTestServer(shape), isolatedDatabaseOn(inject('databaseUrl'))]);
+    databaseUrl = database.url;
+    await migrateDatabase(databaseUrl);
   });
   afterAll(async () => {
     await env?.teardown();
+    await database?.stop();
   });
 
   it.each(['before-credit', 'after-credit-commit'])(
@@ -114,6 +120,12 @@ describe.each<Shape>(['dev', 'cluster'])('reliability: a worker killed, on the %
         );
         for (const user of users)
           expect((await env.client.workflow.getHandle(workflowIdFor(user)).describe()).status.name).toBe('RUNNING');
+        const reconciled = await reconciledEventually(quarter, {
+          DATABASE_URL: databaseUrl,
+          TEMPORAL_ADDRESS: env.address,
+        });
+        expect(reconciled.violations).toEqual([]);
+        expect(reconciled.code).toBe(0);
         console.log(
           `worker crash ${point} (${shape} server): ${users.length} payouts, 1 SIGKILL, ${rows.entries.length} ledger entries, all paid ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`,
         );
@@ -184,6 +196,16 @@ describe('reliability: a database outage', () => {
       expect(rows.entries.every((e) => Number(e.amount_cents) === 500)).toBe(true);
       for (const user of users)
         expect((await env.client.workflow.getHandle(workflowIdFor(user)).describe()).status.name).toBe('RUNNING');
+      const reconciled = await reconciledEventually(quarter, {
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: env.address,
+      });
+      expect(reconciled).toMatchObject({
+        code: 0,
+        violations: [],
+        paidStatements: users.length,
+        workflows: users.length,
+      });
       console.log(
         `database outage: down ${downSeconds.toFixed(1)} s, attempts per payout before recovery ${attempts.join('/')}, ${rows.entries.length} ledger entries for ${users.length} payouts`,
       );

@@ -7,6 +7,7 @@ import { migrateDatabase } from '../../src/db/orm.ts';
 import { inSnapshot } from '../support/database.ts';
 import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
+import { reconciledEventually } from '../support/reconcile.ts';
 import { startTestCluster, type TestServer } from '../support/servers.ts';
 
 const USERS = 200;
@@ -102,6 +103,11 @@ describe('reliability: two workers on the cluster shape', () => {
     expect(done.entries.map((e) => [e.user_id, Number(e.amount_cents)]).sort()).toEqual(
       users.map((user, i) => [user, 100 + i]).sort(),
     );
+    const reconciled = await reconciledEventually(quarter, {
+      DATABASE_URL: cluster.databaseUrl,
+      TEMPORAL_ADDRESS: cluster.address,
+    });
+    expect(reconciled).toMatchObject({ code: 0, violations: [], paidStatements: USERS, workflows: USERS });
     console.log(
       `two workers: ${USERS} payouts, one worker SIGKILLed after ${atKill.paid} were paid; the other paid the remaining ` +
         `${USERS - atKill.paid}; all paid exactly once ${((Date.now() - started) / 1000).toFixed(1)} s after the imports began`,
