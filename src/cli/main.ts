@@ -12,6 +12,7 @@ import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { demoCommand } from './commands/demo.ts';
 import { payCommand, refundCommand, retryPayoutCommand } from './commands/events.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
+import { reportCommand } from './commands/report.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { payoutsCommand, statementCommand } from './commands/statements.ts';
 import { statusCommand } from './commands/status.ts';
@@ -63,6 +64,14 @@ program
   .option('--no-workflows', 'check only the books, not the workflows (no Temporal server needed)')
   .description("check the quarter's books: one balanced transfer per paid statement, balances equal postings")
   .action((quarter, options) => reconcileCommand(ctx, quarter, options));
+program
+  .command('report')
+  .argument('<quarter>', 'e.g. 2027-Q1')
+  .option('--csv', "every user's statement line as CSV on stdout (streamed: any number of users)")
+  .option('--json', 'machine-readable summary')
+  .option('--quiet', 'no progress or count on stderr (--csv)')
+  .description('the quarter for finance: paid, tiers, carried forward, forfeited, clawbacks, failed, adjustments')
+  .action((quarter, options) => reportCommand(ctx, quarter, options));
 program
   .command('pay')
   .argument('<userId>')

@@ -15,15 +15,27 @@ export function splitCents(total: Cents, count: number): Cents[] {
   return Array.from({ length: count }, (_, i) => (i === 0 ? total - base * (count - 1) : base));
 }
 
-export function formatEuros(cents: Cents): string {
+/** Cents as a plain decimal of euros, for files a spreadsheet reads: 1400 → "14.00". */
+export function decimalEuros(cents: Cents): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
-  return `${sign}€${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Exact hundredths of a cent as a plain decimal of euros with four decimals: 9950 → "0.9950". */
+export function decimalHundredths(amount: Hundredths): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  return `${sign}${Math.floor(abs / 10_000)}.${String(abs % 10_000).padStart(4, '0')}`;
+}
+
+export function formatEuros(cents: Cents): string {
+  return withEuroSign(decimalEuros(cents));
 }
 
 /** Exact hundredths as euros with four decimals, for statements (€0.9950). */
 export function formatHundredths(amount: Hundredths): string {
-  const sign = amount < 0 ? '-' : '';
-  const abs = Math.abs(amount);
-  return `${sign}€${Math.floor(abs / 10_000)}.${String(abs % 10_000).padStart(4, '0')}`;
+  return withEuroSign(decimalHundredths(amount));
 }
+
+const withEuroSign = (decimal: string) => (decimal.startsWith('-') ? `-€${decimal.slice(1)}` : `€${decimal}`);
