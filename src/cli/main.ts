@@ -11,6 +11,7 @@ import { programFrom, readEnvironment } from '../config/environment.ts';
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { demoCommand } from './commands/demo.ts';
 import { payCommand, refundCommand, retryPayoutCommand } from './commands/events.ts';
+import { notificationsCommand } from './commands/notifications.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { reportCommand } from './commands/report.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -72,6 +73,13 @@ program
   .option('--quiet', 'no progress or count on stderr (--csv)')
   .description('the quarter for finance: paid, tiers, carried forward, forfeited, clawbacks, failed, adjustments')
   .action((quarter, options) => reportCommand(ctx, quarter, options));
+program
+  .command('notifications')
+  .option('--all', 'delivered notifications too')
+  .option('--limit <count>', 'rows to list', '100')
+  .option('--json', 'machine-readable output')
+  .description('the payout notification outbox: what waits for the webhook, with attempts and the last error')
+  .action((options) => notificationsCommand(ctx, options));
 program
   .command('pay')
   .argument('<userId>')

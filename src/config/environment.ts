@@ -33,6 +33,13 @@ const schema = z.object({
   INGEST_HOST: z.string().default('127.0.0.1'),
   INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8088),
   INGEST_TOKEN: optional,
+  // Payout notifications (npm run notify): without a webhook they stay in the outbox (`cli notifications`).
+  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'NOTIFY_WEBHOOK_URL must be an http(s) URL' }).optional(),
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'NOTIFY_WEBHOOK_SECRET must be at least 16 characters').optional(),
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().positive().default(1_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().positive().default(600_000),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  NOTIFY_BATCH_SIZE: z.coerce.number().int().positive().default(32),
   // `npm start`'s local servers.
   SEQR_DATA_DIR: optional,
   TEMPORAL_PORT: port.default(7233),

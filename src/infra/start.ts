@@ -1,6 +1,7 @@
 // `npm start`: the engine on local servers: PostgreSQL, a Temporal server with its web UI, migrations, and the worker
 // processes. Two shapes: the dev server (default: one process, SQLite), or with --cluster the production shape
-// (temporal-server on PostgreSQL with history shards, the UI server, several workers). With DATABASE_URL, or a Temporal
+// (temporal-server on PostgreSQL with history shards, the UI server, several workers). Beside them: the HTTP front door
+// and the payout notifier. With DATABASE_URL, or a Temporal
 // address (TEMPORAL_ADDRESS or a profile), it uses those instead of starting its own.
 // Every child runs in its own process group: a terminal's Ctrl-C reaches only this launcher, which stops them in order
 // (the workers drain first, then the servers they need).
@@ -20,6 +21,7 @@ import { WORKER_NODE_ARGS } from '../worker/node-args.ts';
 
 const workerMain = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
 const ingestMain = fileURLToPath(new URL('../http/main.ts', import.meta.url));
+const notifierMain = fileURLToPath(new URL('../notifications/main.ts', import.meta.url));
 
 const positive = (what: string) => (value: string) => {
   const number = Number(value);
@@ -86,11 +88,17 @@ async function main(): Promise<void> {
   const workers = options.workers ?? (options.cluster ? 2 : 1);
   for (let i = 1; i <= workers; i++) await startWorker(i, databaseUrl, temporal.address, env.METRICS_PORT);
   await startIngest(temporal.address);
+  await startNodeProgram('notifier', notifierMain, 'notifier ready', { DATABASE_URL: databaseUrl });
   note(
     `Temporal: ${temporal.address}${temporal.uiUrl ? `   UI: ${temporal.uiUrl}` : ''}${options.cluster ? `   (temporal-server, ${options.shards} history shards)` : ''}`,
   );
   note(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
   note(`${workers} worker${workers > 1 ? 's' : ''} on task queue ${env.TEMPORAL_TASK_QUEUE}`);
+  note(
+    env.NOTIFY_WEBHOOK_URL
+      ? `payout notifications to ${new URL(env.NOTIFY_WEBHOOK_URL).origin}`
+      : 'payout notifications wait in the outbox (no NOTIFY_WEBHOOK_URL): npm run cli -- notifications',
+  );
   note('running; Ctrl-C stops everything');
 }
 

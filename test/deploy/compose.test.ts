@@ -91,6 +91,19 @@ describe('docker-compose.yml', () => {
     expect(worker.expose).toContain(worker.environment.METRICS_PORT);
   });
 
+  it('runs the payout notifier on the workers database, with only variables it reads', () => {
+    const { notifier } = compose.services;
+    expect(notifier.command).toEqual(['node', 'src/notifications/main.ts']);
+    expect(`node ${notifier.command[1]}`).toBe(packageJson.scripts.notify);
+    expect(notifier.environment.DATABASE_URL).toBe(worker.environment.DATABASE_URL);
+    expect(notifier.depends_on.migrate.condition).toBe('service_completed_successfully');
+    expect(Object.keys(notifier.environment).filter((name) => !environmentVariables.includes(name))).toEqual([]);
+    // Unset, the webhook variables are empty: the notifier idles and the outbox keeps the notifications.
+    expect(() =>
+      readEnvironment({ ...notifier.environment, NOTIFY_WEBHOOK_URL: '', NOTIFY_WEBHOOK_SECRET: '' }),
+    ).not.toThrow();
+  });
+
   it('runs the HTTP front door on all addresses only with a token, as the service itself insists', () => {
     const { ingest } = compose.services;
     expect(ingest.command).toEqual(['node', 'src/http/main.ts']);

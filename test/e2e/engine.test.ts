@@ -122,6 +122,18 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     const payouts = await runCli(['payouts', '--quarter', result.quarter, '--status', 'paid'], env);
     expect(payouts.stdout).toContain(result.userId);
     expect(payouts.stdout).toContain('€14.00');
+    // Finance: the books reconcile, the report counts the payout, and (no webhook configured) its notification waits
+    // in the outbox that npm start's notifier would deliver.
+    const reconcile = await runCli(['reconcile', result.quarter], env);
+    expect(reconcile.code, reconcile.stdout).toBe(0);
+    expect(reconcile.stdout).toMatch(/clean: every paid statement has one balanced transfer/);
+    const report = JSON.parse((await runCli(['report', result.quarter, '--json'], env)).stdout);
+    expect(report.paid).toEqual({ users: 1, cents: 1400 });
+    const outbox = JSON.parse((await runCli(['notifications', '--json'], env)).stdout);
+    expect(outbox.notifications).toContainEqual(
+      expect.objectContaining({ id: `cashback:${result.userId}:${result.quarter}`, amountCents: 1400, attempts: 0 }),
+    );
+    expect(engine.output()).toContain('payout notifications wait in the outbox (no NOTIFY_WEBHOOK_URL)');
     // The payout's log line (one JSON object) names the user and the quarter; the worker serves Prometheus metrics when
     // configured.
     const logLines = engine

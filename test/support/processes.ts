@@ -55,3 +55,14 @@ export function startWorkerProcess(env: NodeJS.ProcessEnv, script = workerMain):
     ready: 'worker ready',
   });
 }
+
+/** Starts the payout notifier (`npm run notify`) and resolves once it is ready. */
+export function startNotifierProcess(env: NodeJS.ProcessEnv): Promise<StartedProcess> {
+  return startProcess({
+    name: 'notifier',
+    command: process.execPath,
+    args: [`${root}src/notifications/main.ts`],
+    env: { ...process.env, LOG_FORMAT: 'json', ...env },
+    ready: 'notifier ready',
+  });
+}
