@@ -17,6 +17,7 @@ import type { Shape } from '../test/support/servers.ts';
 import { startWorkerProcess } from '../test/support/processes.ts';
 import { boundedState } from './cases/bounded-state.ts';
 import { capacity } from './cases/capacity.ts';
+import { finance } from './cases/finance.ts';
 import { ingestion } from './cases/ingestion.ts';
 import { simulator } from './cases/simulator.ts';
 import { spread } from './cases/spread.ts';
@@ -25,13 +26,14 @@ import { workers } from './cases/workers.ts';
 import type { BenchContext } from './context.ts';
 import type { Row } from './support.ts';
 
-const cases = { ingestion, storm, spread, workers, capacity, state: boundedState, simulator } as const;
+const cases = { ingestion, storm, spread, workers, capacity, state: boundedState, simulator, finance } as const;
 /** With --server both, these run on the production shape only: together they would take the full run past 30 minutes. */
 const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity'];
+const serverless: readonly string[] = ['simulator', 'finance'];
 const options = new Command('bench')
   .option('--quick', 'small sizes, under 2 minutes (CI runs this)')
   .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`)
-  .option('--storm-users <n>', 'users in the quarter-end storm (default 10,000; 300 with --quick)', (v) => {
+  .option('--storm-users <n>', 'users in the quarter-end storm (default 5,000; 300 with --quick)', (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--storm-users must be a positive whole number, got ${v}`);
     return n;
@@ -55,12 +57,13 @@ const started = performance.now();
 const shapes: Shape[] = options.server === 'both' ? ['dev', 'cluster'] : [options.server];
 const rows: Row[] = [];
 for (const [i, shape] of shapes.entries()) {
-  // The simulator needs no server: once is enough.
+  // The simulator and finance need no Temporal server: once is enough.
   const here = selected.filter(
     (name) =>
-      (name !== 'simulator' || i === 0) && (shapes.length === 1 || shape === 'cluster' || !clusterOnly.includes(name)),
+      (!serverless.includes(name) || i === 0) &&
+      (shapes.length === 1 || shape === 'cluster' || !clusterOnly.includes(name)),
   );
-  const label = (name: string) => (shapes.length > 1 && name !== 'simulator' ? `${name} [${shape}]` : name);
+  const label = (name: string) => (shapes.length > 1 && !serverless.includes(name) ? `${name} [${shape}]` : name);
   rows.push(...(await runOn(shape, here, label)));
 }
 

@@ -28,6 +28,8 @@ export interface StormOptions {
 
 export interface StormResult {
   users: number;
+  /** The quarter paid (the one before today's). */
+  quarter: string;
   /** From T0 to the last credit. */
   seconds: number;
   payoutsPerSecond: number;
@@ -138,6 +140,7 @@ export async function runStorm(ctx: BenchContext, options: StormOptions): Promis
   const seconds = (last - Math.min(...scheduled)) / 1000;
   return {
     users,
+    quarter,
     seconds,
     payoutsPerSecond: users / seconds,
     lagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags) },

@@ -1,4 +1,5 @@
 // Small helpers for the benchmarks: concurrency, percentiles, process memory.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 
@@ -79,4 +80,27 @@ export async function ledgerEntries(pool: pg.Pool, prefix: string): Promise<numb
     [`${prefix}%`],
   );
   return Number(rows[0]!.count);
+}
+
+/**
+ * Runs a node script to the end, its output discarded; wall seconds and peak RSS (VmHWM, sampled every 100 ms: it only
+ * grows, so the last sample is the peak up to then).
+ */
+export async function measureProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ seconds: number; peakMiB: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  let peakMiB = 0;
+  const sampler = setInterval(() => {
+    peakMiB = Math.max(peakMiB, memoryMiB(child.pid!, 'VmHWM') || 0);
+  }, 100);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
+  return { seconds: (performance.now() - started) / 1000, peakMiB };
 }

@@ -1,5 +1,4 @@
 // Simulator: payments/s of `simulate` over a large CSV file, and its peak memory. Baseline: parsing the file alone.
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CSV_COLUMNS } from '../../src/simulator/read-events.ts';
 import type { BenchContext } from '../context.ts';
-import { memoryMiB, row, type Row } from '../support.ts';
+import { measureProcess as measure, row, type Row } from '../support.ts';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const parseOnly = fileURLToPath(new URL('../parse-only.ts', import.meta.url));
@@ -27,20 +26,6 @@ async function writeFile(path: string, rows: number): Promise<void> {
     if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
-}
-
-/** Runs a node script to the end; wall seconds and peak RSS (sampled VmHWM). */
-async function measure(args: string[]): Promise<{ seconds: number; peakMiB: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  let peakMiB = 0;
-  const sampler = setInterval(() => {
-    peakMiB = Math.max(peakMiB, memoryMiB(child.pid!, 'VmHWM') || 0);
-  }, 100);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
-  return { seconds: (performance.now() - started) / 1000, peakMiB };
 }
 
 export async function simulator(ctx: BenchContext): Promise<Row[]> {

@@ -3,7 +3,10 @@
 // sleep until their own T0 and run one no-op activity (the payout's one transaction, minus the work).
 import type { BenchContext } from '../context.ts';
 import { runStorm } from '../storm-run.ts';
-import { row, runConcurrent, until, type Row } from '../support.ts';
+import { fileURLToPath } from 'node:url';
+import { measureProcess, row, runConcurrent, until, type Row } from '../support.ts';
+
+const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** Payouts/s of timer-then-one-no-op-activity workflows, all due at one instant. */
 export async function noopStormRate(ctx: BenchContext, count: number, name: string): Promise<number> {
@@ -34,6 +37,7 @@ export async function storm(ctx: BenchContext): Promise<Row[]> {
   const baseline = await noopStormRate(ctx, baselineUsers, 'storm');
   const result = await runStorm(ctx, { users, windowMinutes: 0, name: 'storm', workerPids: [ctx.worker.child.pid!] });
   if (result.duplicates > 0) throw new Error(`storm: ${result.duplicates} users were paid more than once`);
+  const reconciled = await reconcileAfter(ctx, result.quarter, users);
   return [
     row({
       case: 'storm',
@@ -63,5 +67,29 @@ export async function storm(ctx: BenchContext): Promise<Row[]> {
       unit: 'MiB',
       note: `before ${result.rssMiB.before.toFixed(0)} MiB, peak ${result.rssMiB.peak.toFixed(0)} MiB`,
     }),
+    row({
+      case: 'storm',
+      metric: `reconcile after the storm (${users} users)`,
+      value: reconciled.seconds,
+      unit: 's',
+      note: "clean: books and every workflow's last paid quarter (a visibility listing), the CLI end to end",
+    }),
   ];
+}
+
+/** Once every workflow has recorded the payout, `reconcile` over the quarter, books and workflows; it must be clean. */
+async function reconcileAfter(ctx: BenchContext, quarter: string, users: number) {
+  await until(
+    async () =>
+      (
+        await ctx.client.workflow.count(
+          `LastPaidQuarter = "${quarter}" AND WorkflowId STARTS_WITH "cashback-storm-${ctx.tag}-"`,
+        )
+      ).count >= users,
+    'every workflow to record its payout',
+    120_000,
+    1_000,
+  );
+  ctx.log(`storm: reconciling ${quarter}`);
+  return measureProcess([cli, 'reconcile', quarter], { DATABASE_URL: ctx.databaseUrl, TEMPORAL_ADDRESS: ctx.address });
 }
