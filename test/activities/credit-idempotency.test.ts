@@ -6,15 +6,22 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
-import { openOrm } from '../../src/db/orm.ts';
+import { migrateDatabase, openOrm } from '../../src/db/orm.ts';
+import type { RunningPostgres } from '../../src/infra/postgres.ts';
+import { isolatedDatabaseOn } from '../support/database.ts';
 import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 
+// A database of its own: these credits have no statements, which the shared database's reconciliation would report.
+let database: RunningPostgres;
 let orm: MikroORM;
 beforeAll(async () => {
-  orm = await openOrm(inject('databaseUrl'));
+  database = await isolatedDatabaseOn(inject('databaseUrl'));
+  await migrateDatabase(database.url);
+  orm = await openOrm(database.url);
 });
 afterAll(async () => {
-  await orm.close();
+  await orm?.close();
+  await database?.stop();
 });
 
 // Runs the real activity function inside an activity context (for its logger), outside any worker.
@@ -55,7 +62,7 @@ describe('creditSeqrAccount', () => {
   });
 
   it('needs one pool connection per payout, so payouts never starve the pool (a pool of one still pays)', async () => {
-    const small = await openOrm(inject('databaseUrl'), { poolMax: 1 });
+    const small = await openOrm(database.url, { poolMax: 1 });
     try {
       const activities = createPayoutActivities(small);
       const users = Array.from({ length: 3 }, (_, i) => `pool-${i}-${randomUUID().slice(0, 6)}`);

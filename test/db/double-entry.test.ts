@@ -5,17 +5,24 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
-import { openOrm } from '../../src/db/orm.ts';
+import { migrateDatabase, openOrm } from '../../src/db/orm.ts';
+import type { RunningPostgres } from '../../src/infra/postgres.ts';
+import { isolatedDatabaseOn } from '../support/database.ts';
 import { inSnapshot, withSession } from '../../src/db/pg-session.ts';
 
+// A database of its own: these transfers are written by hand, without statements.
+let database: RunningPostgres;
 let orm: MikroORM;
 let databaseUrl: string;
 beforeAll(async () => {
-  databaseUrl = inject('databaseUrl');
+  database = await isolatedDatabaseOn(inject('databaseUrl'));
+  databaseUrl = database.url;
+  await migrateDatabase(databaseUrl);
   orm = await openOrm(databaseUrl);
 });
 afterAll(async () => {
-  await orm.close();
+  await orm?.close();
+  await database?.stop();
 });
 
 const run = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;

@@ -1,9 +1,10 @@
 // A heavy user: 25,000 payments in one quarter. The workflow rolls over (continue-as-new) mid-quarter without losing or
 // double counting anything, every run stays within Temporal's limits, and the payout is exact.
 import proto from '@temporalio/proto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { eventually, withHarness, type Harness } from '../support/harness.ts';
+import { booksReconcile } from '../support/reconcile.ts';
 
 const PAYMENTS = Number(process.env.HEAVY_PAYMENTS ?? 25_000);
 const CONCURRENCY = 8;
@@ -87,6 +88,7 @@ describe('reliability: a heavy user', () => {
         { idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: PAYMENTS * 3 },
       ]);
       expect(statement!.statement.lines.reduce((sum, l) => sum + l.eligiblePayments, 0)).toBe(PAYMENTS);
+      expect((await booksReconcile('2027-Q1', inject('databaseUrl'))).violations).toEqual([]);
 
       const runs = await runsOf(h, workflowIdFor(user), firstRunId);
       expect(runs.length).toBeGreaterThan(1);

@@ -1,8 +1,9 @@
 // Duplicate delivery and bad input, on the time-skipping server with the real worker and ledger.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { InvalidEventError } from '../../src/client/cashback-client.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { eventually, payment, refund, splitCents, withHarness } from '../support/harness.ts';
+import { booksReconcile } from '../support/reconcile.ts';
 
 /** A deterministic shuffle, so a failure can be replayed. */
 function shuffled<T>(items: T[], seed: number): T[] {
@@ -70,6 +71,7 @@ describe('reliability: input', () => {
       expect(rest).toEqual([]);
       expect(b!.amountCents).toBe(a!.amountCents);
       expect(manyBooks.statement?.statement.lines).toEqual(onceBooks.statement?.statement.lines);
+      expect((await booksReconcile('2027-Q1', inject('databaseUrl'))).violations).toEqual([]);
       console.log(
         `duplicate delivery: ${deliveries.length + refundDeliveries.length} deliveries of ${repeated.payments.length + repeated.refunds.length} events, ${expectedDuplicates} duplicates ignored, credit ${b!.amountCents} cents both ways`,
       );
@@ -151,6 +153,7 @@ describe('reliability: input', () => {
       }, 'the credit');
       expect(ledger).toEqual([{ idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 200 }]);
       expect(statement).toMatchObject({ payoutStatus: 'paid', paidCents: 200 });
+      expect((await booksReconcile('2027-Q1', inject('databaseUrl'))).violations).toEqual([]);
       console.log(
         `bad input: ${malformed.length + 2} malformed events rejected by the client, ${status.counters.rejected} injected raw and recorded as rejected; workflow still running, paid ${ledger[0]!.amountCents} cents`,
       );

@@ -35,3 +35,11 @@ export function reconciledEventually(quarter: string, env: NodeJS.ProcessEnv, ti
     timeoutMs,
   );
 }
+
+/**
+ * The shared test database's books for `quarter` reconcile (books only: other test files' workflows run on servers of
+ * their own). Safe while other tests pay the same quarter: a payout's statement, transfer and balance commit together.
+ */
+export async function booksReconcile(quarter: string, databaseUrl: string) {
+  return reconcileWithCli(quarter, { DATABASE_URL: databaseUrl }, ['--no-workflows']);
+}
