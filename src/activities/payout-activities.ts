@@ -1,12 +1,10 @@
 // Thin adapters from the workflow to PostgreSQL: persist statements, credit the Seqr Account exactly once per key.
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { QuarterStatement } from '../domain/statement-types.ts';
 import { formatEuros } from '../domain/money.ts';
 import { payoutIdempotencyKey } from '../domain/statement.ts';
-import { LedgerEntry } from '../db/entities/ledger-entry.ts';
 import { QuarterStatementRecord, type PayoutStatusValue } from '../db/entities/quarter-statement-record.ts';
-import { SeqrAccount } from '../db/entities/seqr-account.ts';
 import { ACCOUNT_UNAVAILABLE } from '../workflows/definitions.ts';
 import { crashPoint } from './fault-injection.ts';
 
@@ -30,28 +28,26 @@ function initialStatus(statement: QuarterStatement): PayoutStatusValue {
 
 type Tx = EntityManager;
 
-/** Upserts the quarter's statement inside `tx`; never downgrades a payout already recorded as paid. */
+/**
+ * Upserts the quarter's statement inside `tx`, in one statement; never downgrades a payout already recorded as paid.
+ * Parameters: user, quarter, initial payout status, statement JSON.
+ */
+const UPSERT_STATEMENT = `
+  insert into quarter_statement (user_id, quarter, payout_status, paid_cents, statement)
+  values (?, ?, ?, 0, ?::jsonb)
+  on conflict (user_id, quarter) do update set
+    statement = excluded.statement,
+    payout_status = case when quarter_statement.payout_status = 'paid' then 'paid' else excluded.payout_status end,
+    paid_cents = case when quarter_statement.payout_status = 'paid' then quarter_statement.paid_cents else 0 end,
+    updated_at = now()`;
+
 async function upsertStatement(tx: Tx, statement: QuarterStatement): Promise<void> {
-  const existing = await tx.findOne(
-    QuarterStatementRecord,
-    { userId: statement.userId, quarter: statement.quarter },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
-  if (existing) {
-    existing.statement = statement;
-    if (existing.payoutStatus !== 'paid') {
-      existing.payoutStatus = initialStatus(statement);
-      existing.paidCents = 0;
-    }
-    return;
-  }
-  tx.create(QuarterStatementRecord, {
-    userId: statement.userId,
-    quarter: statement.quarter,
-    payoutStatus: initialStatus(statement),
-    paidCents: 0,
-    statement: statement,
-  });
+  await tx.execute(UPSERT_STATEMENT, [
+    statement.userId,
+    statement.quarter,
+    initialStatus(statement),
+    JSON.stringify(statement),
+  ]);
 }
 
 /** Why an account cannot be credited; the caller records it and fails the activity for good. */
@@ -62,7 +58,8 @@ interface Unavailable {
 /**
  * One round trip for the whole payout: the ledger entry, its two balanced legs (funding account → Seqr Account), the
  * outbox row for the notification, the account's cached balance and the statement marked paid. The funding account has
- * no balance row to update: its balance is the sum of its legs, so the quarter-end storm has no hot row.
+ * no balance row to update: its balance is the sum of its legs, so the quarter-end storm has no hot row. Every part keys
+ * off `entry`: when the key is already taken (a concurrent attempt won), nothing at all is written.
  * Parameters: idempotency key, user, quarter, amount, description.
  */
 const POST_TRANSFER = `
@@ -70,7 +67,8 @@ const POST_TRANSFER = `
     select ?::text as key, ?::text as user_id, ?::text as quarter, ?::bigint as amount, ?::text as description),
   entry as (
     insert into ledger_entry (idempotency_key, user_id, quarter, amount_cents, description)
-    select key, user_id, quarter, amount, description from params returning id),
+    select key, user_id, quarter, amount, description from params
+    on conflict (idempotency_key) do nothing returning id),
   legs as (
     insert into posting (ledger_entry_id, account, user_id, amount_cents)
     select entry.id, 'cashback_funding', null, -params.amount from entry, params
@@ -80,12 +78,25 @@ const POST_TRANSFER = `
     select params.key, params.user_id, params.quarter, params.amount, entry.id from entry, params),
   balance as (
     update seqr_account set balance_cents = balance_cents + params.amount, updated_at = now()
-    from params where seqr_account.user_id = params.user_id),
+    from params, entry where seqr_account.user_id = params.user_id),
   statement as (
     update quarter_statement set payout_status = 'paid', paid_cents = params.amount, ledger_entry_id = entry.id,
       failure_reason = null, updated_at = now()
     from params, entry where quarter_statement.user_id = params.user_id and quarter_statement.quarter = params.quarter)
   select id from entry`;
+
+/**
+ * Opens the user's account if it is new, else locks it; returns its status and any transfer already posted under the
+ * key. One round trip: a new account comes back from the insert (a select in the same statement cannot see it yet).
+ * Parameters: user, user, idempotency key.
+ */
+const LOCK_ACCOUNT = `
+  with created as (
+    insert into seqr_account (user_id) values (?) on conflict (user_id) do nothing returning status)
+  select coalesce(
+      (select status from created),
+      (select status from seqr_account where user_id = ? for update)) as status,
+    (select id from ledger_entry where idempotency_key = ?) as existing`;
 
 /**
  * Credits the quarter under its idempotency key and marks its statement paid, inside `tx`.
@@ -96,16 +107,16 @@ async function credit(tx: Tx, request: CreditRequest): Promise<CreditResult | Un
   // Every Seqr user has an account; the ledger opens it on first use. The row lock serialises concurrent retries.
   // tx.execute runs inside the transaction; a raw connection query would take a second pool connection and,
   // with every connection held by a waiting transaction, deadlock the pool under load.
-  await tx.execute('insert into seqr_account (user_id) values (?) on conflict (user_id) do nothing', [request.userId]);
-  const account = await tx.findOneOrFail(
-    SeqrAccount,
-    { userId: request.userId },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
-  const existing = await tx.findOne(LedgerEntry, { idempotencyKey });
-  if (existing) return { ledgerEntryId: existing.id, idempotencyKey, alreadyCredited: true };
-  if (account.status !== 'open') {
-    const unavailable = `Seqr Account of ${request.userId} is ${account.status}`;
+  const [account] = await tx.execute<{ status: string | null; existing: string | null }[]>(LOCK_ACCOUNT, [
+    request.userId,
+    request.userId,
+    idempotencyKey,
+  ]);
+  if (account?.existing) return { ledgerEntryId: Number(account.existing), idempotencyKey, alreadyCredited: true };
+  // No status: the account was created by a concurrent attempt after this statement's snapshot, so it is new and open.
+  const status = account?.status ?? 'open';
+  if (status !== 'open') {
+    const unavailable = `Seqr Account of ${request.userId} is ${status}`;
     await recordFailure(tx, { ...request, reason: unavailable });
     return { unavailable };
   }
@@ -116,8 +127,13 @@ async function credit(tx: Tx, request: CreditRequest): Promise<CreditResult | Un
     request.amountCents,
     `Seqr cashback ${request.quarter}`,
   ]);
-  if (!entry) throw new Error(`posting the transfer ${idempotencyKey} returned no ledger entry`);
-  return { ledgerEntryId: Number(entry.id), idempotencyKey, alreadyCredited: false };
+  if (entry) return { ledgerEntryId: Number(entry.id), idempotencyKey, alreadyCredited: false };
+  // A concurrent attempt committed this key after our snapshot: its transfer stands, this one moved nothing.
+  const [first] = await tx.execute<{ id: string }[]>('select id from ledger_entry where idempotency_key = ?', [
+    idempotencyKey,
+  ]);
+  if (!first) throw new Error(`the transfer ${idempotencyKey} neither posted nor found`);
+  return { ledgerEntryId: Number(first.id), idempotencyKey, alreadyCredited: true };
 }
 
 function recordFailure(tx: Tx, request: { userId: string; quarter: string; reason: string }): Promise<number> {
@@ -173,7 +189,6 @@ export function createPayoutActivities(orm: MikroORM) {
       const request = { userId: statement.userId, quarter: statement.quarter, amountCents: statement.payableCents };
       return creditInTransaction(request, async (tx) => {
         await upsertStatement(tx, statement);
-        await tx.flush();
         return credit(tx, request);
       });
     },

@@ -61,6 +61,21 @@ describe('creditSeqrAccount', () => {
     expect((await em.findOneOrFail(SeqrAccount, { userId })).balanceCents).toBe(1400);
   });
 
+  it('settles once when attempts race for a user whose account does not exist yet', async () => {
+    const activities = createPayoutActivities(orm);
+    const userId = `race-${randomUUID().slice(0, 8)}`;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        run(() => activities.settleQuarter({ ...statementFor(userId), payableCents: 250 })),
+      ),
+    );
+    expect(new Set(results.map((r) => r.ledgerEntryId)).size).toBe(1);
+    expect(results.filter((r) => !r.alreadyCredited)).toHaveLength(1);
+    const em = orm.em.fork();
+    expect(await em.count(LedgerEntry, { userId })).toBe(1);
+    expect((await em.findOneOrFail(SeqrAccount, { userId })).balanceCents).toBe(250);
+  });
+
   it('needs one pool connection per payout, so payouts never starve the pool (a pool of one still pays)', async () => {
     const small = await openOrm(database.url, { poolMax: 1 });
     try {
