@@ -1,5 +1,6 @@
 // What the payment service and operators call: record events (validated first), read status, retry a failed payout.
 import {
+  isGrpcDeadlineError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -52,6 +53,8 @@ export { InvalidQuarterError } from '../domain/calendar.ts';
 
 /** How long a refund waits for the workflow's quick look at its payment before it is recorded unchecked. */
 const REFUND_CHECK_MS = 2_000;
+/** How long a status query may wait for the workflow's answer. */
+const STATUS_QUERY_MS = 15_000;
 
 /** A recorded refund, and what was known of its payment: it fits (checked), it has not arrived (held), or no answer. */
 export interface RecordedRefund {
@@ -192,9 +195,17 @@ export class CashbackClient {
     const checked = userIdSchema.safeParse(userId);
     if (!checked.success) throw new InvalidEventError(checked.error.issues.map((issue) => issue.message));
     try {
-      return await this.client.workflow.getHandle(workflowIdFor(userId)).query(statusQuery);
+      // A deadline, so that a status never waits forever (no worker up, or a server that holds the query).
+      return await this.client.withDeadline(Date.now() + STATUS_QUERY_MS, () =>
+        this.client.workflow.getHandle(workflowIdFor(userId)).query(statusQuery),
+      );
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new UnknownUserError(userId);
+      if (isGrpcDeadlineError(error))
+        throw new Error(
+          `user ${userId}'s workflow did not answer within ${STATUS_QUERY_MS / 1000} s: is a worker running?`,
+          { cause: error },
+        );
       throw error;
     }
   }

@@ -108,13 +108,24 @@ export async function withHarness(
   }
 }
 
-/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+/**
+ * Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. A check that throws (a query
+ * past its deadline while the worker is busy) counts as not yet; the last error is reported at the timeout.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`, {
+        cause: lastError,
+      });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
