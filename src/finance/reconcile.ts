@@ -126,25 +126,20 @@ export async function reconcileBooks(db: pg.Client, quarter: QuarterKey): Promis
       detail: `balance ${b.balance_cents} cents, postings sum to ${b.postings}`,
     });
 
-  const counts = await db.query<{ paid: number; paid_cents: string; transfers: number; transferred: string }>(
-    `select (select count(*)::int from quarter_statement where quarter = $1 and payout_status = 'paid') as paid,
-       (select coalesce(sum(paid_cents), 0) from quarter_statement where quarter = $1 and payout_status = 'paid')
-         as paid_cents,
-       (select count(*)::int from ledger_entry where quarter = $1) as transfers,
-       (select coalesce(sum(amount_cents), 0) from ledger_entry where quarter = $1) as transferred`,
+  const transfers = await db.query<{ count: number; cents: string }>(
+    'select count(*)::int as count, coalesce(sum(amount_cents), 0) as cents from ledger_entry where quarter = $1',
     [quarter],
   );
-  const c = counts.rows[0]!;
-  const paid = await db.query<{ user_id: string }>(
-    `select user_id from quarter_statement where quarter = $1 and payout_status = 'paid'`,
+  const paid = await db.query<{ user_id: string; paid_cents: string }>(
+    `select user_id, paid_cents from quarter_statement where quarter = $1 and payout_status = 'paid'`,
     [quarter],
   );
   return {
     summary: {
-      paidStatements: c.paid,
-      paidCents: num(c.paid_cents),
-      transfers: c.transfers,
-      transferredCents: num(c.transferred),
+      paidStatements: paid.rows.length,
+      paidCents: paid.rows.reduce((sum, r) => sum + num(r.paid_cents), 0),
+      transfers: transfers.rows[0]!.count,
+      transferredCents: num(transfers.rows[0]!.cents),
       fundingPaidOutCents: -num(totals.rows[0]!.funding),
     },
     violations,

@@ -1,8 +1,8 @@
 // `npm start`: the engine on local servers: PostgreSQL, a Temporal server with its web UI, migrations, and the worker
 // processes. Two shapes: the dev server (default: one process, SQLite), or with --cluster the production shape
 // (temporal-server on PostgreSQL with history shards, the UI server, several workers). Beside them: the HTTP front door
-// and the payout notifier. With DATABASE_URL, or a Temporal
-// address (TEMPORAL_ADDRESS or a profile), it uses those instead of starting its own.
+// and the payout notifier. With DATABASE_URL, or a Temporal address (TEMPORAL_ADDRESS or a profile), it uses those
+// instead of starting its own.
 // Every child runs in its own process group: a terminal's Ctrl-C reaches only this launcher, which stops them in order
 // (the workers drain first, then the servers they need).
 import { Command, InvalidArgumentError } from 'commander';
@@ -15,10 +15,9 @@ import { startProcess } from './processes.ts';
 import { note } from './steps.ts';
 import { startTemporalCluster } from './temporal-cluster.ts';
 import { startDevServer, type DevServer } from './temporal-servers.ts';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 import { WORKER_NODE_ARGS } from '../worker/node-args.ts';
 
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const workerMain = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
 const ingestMain = fileURLToPath(new URL('../http/main.ts', import.meta.url));
 const notifierMain = fileURLToPath(new URL('../notifications/main.ts', import.meta.url));
