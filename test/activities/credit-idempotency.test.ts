@@ -1,53 +1,19 @@
 // The credit activity against the real PostgreSQL ledger: one key, one entry, whatever the retries.
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from 'vitest';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
-import { migrateDatabase, openOrm } from '../../src/db/orm.ts';
-import type { RunningPostgres } from '../../src/infra/postgres.ts';
-import { isolatedDatabaseOn } from '../support/database.ts';
-import type { QuarterStatement } from '../../src/domain/statement-types.ts';
+import { openOrm } from '../../src/db/orm.ts';
+import { inActivity as run, ownDatabase, payableStatement } from '../support/books.ts';
 
 // A database of its own: these credits have no statements, which the shared database's reconciliation would report.
-let database: RunningPostgres;
-let orm: MikroORM;
-beforeAll(async () => {
-  database = await isolatedDatabaseOn(inject('databaseUrl'));
-  await migrateDatabase(database.url);
-  orm = await openOrm(database.url);
-});
-afterAll(async () => {
-  await orm?.close();
-  await database?.stop();
-});
-
-// Runs the real activity function inside an activity context (for its logger), outside any worker.
-function statementFor(userId: string): QuarterStatement {
-  return {
-    userId,
-    quarter: '2027-Q1',
-    closedAt: new Date().toISOString(),
-    lines: [],
-    adjustments: [],
-    carriedIn: 0,
-    total: 25_000,
-    roundedCents: 250,
-    payableCents: 250,
-    carriedOut: 0,
-    forfeited: 0,
-    minimumPolicy: 'carry-forward',
-    outcome: 'payable',
-  };
-}
-
-const run = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;
+const database = ownDatabase();
+const statementFor = (userId: string) => payableStatement(userId, 250);
 
 describe('creditSeqrAccount', () => {
   it('credits once when run twice, and many times at once, with the same key', async () => {
-    const activities = createPayoutActivities(orm);
+    const activities = createPayoutActivities(database.orm);
     const userId = `idem-${randomUUID().slice(0, 8)}`;
     const request = { userId, quarter: '2027-Q1', amountCents: 1400 };
     const first = await run(() => activities.creditSeqrAccount(request));
@@ -56,22 +22,20 @@ describe('creditSeqrAccount', () => {
     expect(first).toMatchObject({ alreadyCredited: false, idempotencyKey: `cashback:${userId}:2027-Q1` });
     expect(second).toEqual({ ...first, alreadyCredited: true });
     expect(storm.every((r) => r.ledgerEntryId === first.ledgerEntryId && r.alreadyCredited)).toBe(true);
-    const em = orm.em.fork();
+    const em = database.orm.em.fork();
     expect(await em.count(LedgerEntry, { userId })).toBe(1);
     expect((await em.findOneOrFail(SeqrAccount, { userId })).balanceCents).toBe(1400);
   });
 
   it('settles once when attempts race for a user whose account does not exist yet', async () => {
-    const activities = createPayoutActivities(orm);
+    const activities = createPayoutActivities(database.orm);
     const userId = `race-${randomUUID().slice(0, 8)}`;
     const results = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        run(() => activities.settleQuarter({ ...statementFor(userId), payableCents: 250 })),
-      ),
+      Array.from({ length: 8 }, () => run(() => activities.settleQuarter(statementFor(userId)))),
     );
     expect(new Set(results.map((r) => r.ledgerEntryId)).size).toBe(1);
     expect(results.filter((r) => !r.alreadyCredited)).toHaveLength(1);
-    const em = orm.em.fork();
+    const em = database.orm.em.fork();
     expect(await em.count(LedgerEntry, { userId })).toBe(1);
     expect((await em.findOneOrFail(SeqrAccount, { userId })).balanceCents).toBe(250);
   });
@@ -91,16 +55,16 @@ describe('creditSeqrAccount', () => {
         setTimeout(() => reject(new Error('payouts stalled: an activity waits for a second pool connection')), 10_000),
       );
       await Promise.race([payouts, timeout]);
-      expect(await orm.em.fork().count(LedgerEntry, { userId: { $in: users } })).toBe(users.length);
+      expect(await database.orm.em.fork().count(LedgerEntry, { userId: { $in: users } })).toBe(users.length);
     } finally {
       await small.close();
     }
   });
 
   it('refuses a blocked account with a non-retryable AccountUnavailable error, and moves no money', async () => {
-    const activities = createPayoutActivities(orm);
+    const activities = createPayoutActivities(database.orm);
     const userId = `idem-${randomUUID().slice(0, 8)}`;
-    await orm.em
+    await database.orm.em
       .fork()
       .getConnection()
       .execute("insert into seqr_account (user_id, status) values (?, 'closed')", [userId]);
@@ -111,6 +75,6 @@ describe('creditSeqrAccount', () => {
       nonRetryable: true,
       message: `Seqr Account of ${userId} is closed`,
     });
-    expect(await orm.em.fork().count(LedgerEntry, { userId })).toBe(0);
+    expect(await database.orm.em.fork().count(LedgerEntry, { userId })).toBe(0);
   });
 });

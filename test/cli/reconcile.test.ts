@@ -1,50 +1,16 @@
 // `reconcile` against a real PostgreSQL: clean books exit 0; each kind of broken book is reported with its user and
 // amount, and exits 1. The broken books are written by hand, as a bug or a manual fix would write them.
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from 'vitest';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
-import { openOrm, migrateDatabase } from '../../src/db/orm.ts';
 import { withSession } from '../../src/db/pg-session.ts';
-import type { QuarterStatement } from '../../src/domain/statement-types.ts';
-import { isolatedDatabaseOn } from '../support/database.ts';
+import { inActivity, ownDatabase, payableStatement } from '../support/books.ts';
 import { reconcileWithCli } from '../support/reconcile.ts';
-import type { RunningPostgres } from '../../src/infra/postgres.ts';
 
 const quarter = '2027-Q1';
-let database: RunningPostgres;
-let orm: MikroORM;
-
-beforeAll(async () => {
-  database = await isolatedDatabaseOn(inject('databaseUrl'));
-  await migrateDatabase(database.url);
-  orm = await openOrm(database.url);
-});
-afterAll(async () => {
-  await orm?.close();
-  await database?.stop();
-});
-
-function statement(userId: string, payableCents: number): QuarterStatement {
-  return {
-    userId,
-    quarter,
-    closedAt: '2027-04-04T00:00:00.000Z',
-    lines: [],
-    adjustments: [],
-    carriedIn: 0,
-    total: payableCents * 100,
-    roundedCents: payableCents,
-    payableCents,
-    carriedOut: 0,
-    forfeited: 0,
-    minimumPolicy: 'carry-forward',
-    outcome: 'payable',
-  };
-}
+const database = ownDatabase();
 
 const settle = (userId: string, cents: number) =>
-  new MockActivityEnvironment().run(() => createPayoutActivities(orm).settleQuarter(statement(userId, cents)));
+  inActivity(() => createPayoutActivities(database.orm).settleQuarter(payableStatement(userId, cents, quarter)));
 
 const reconcile = () => reconcileWithCli(quarter, { DATABASE_URL: database.url }, ['--no-workflows']);
 
@@ -61,7 +27,7 @@ describe('reconcile', () => {
       await db.query(
         `insert into quarter_statement (user_id, quarter, payout_status, paid_cents, statement)
          values ('rec-no-transfer', $1, 'paid', 700, $2)`,
-        [quarter, JSON.stringify(statement('rec-no-transfer', 700))],
+        [quarter, JSON.stringify(payableStatement('rec-no-transfer', 700, quarter))],
       );
       // A balanced transfer with no statement.
       await db.query('begin');

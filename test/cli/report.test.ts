@@ -1,33 +1,18 @@
 // `report` against a real PostgreSQL: the quarter's summary for finance and the CSV of every statement line, from
 // statements the real rules computed (the worked example) and the real payout activities persisted.
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from 'vitest';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
 import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
 import { splitCents } from '../../src/domain/money.ts';
 import type { QuarterStatement } from '../../src/domain/statement-types.ts';
-import { migrateDatabase, openOrm } from '../../src/db/orm.ts';
 import { withSession } from '../../src/db/pg-session.ts';
-import type { RunningPostgres } from '../../src/infra/postgres.ts';
 import { Simulation } from '../../src/simulator/simulation.ts';
-import { isolatedDatabaseOn } from '../support/database.ts';
+import { handMadeStatement as statement, inActivity, ownDatabase } from '../support/books.ts';
 import { runCli } from '../support/processes.ts';
 
 const quarter = '2027-Q1';
-let database: RunningPostgres;
-let orm: MikroORM;
-
-beforeAll(async () => {
-  database = await isolatedDatabaseOn(inject('databaseUrl'));
-  await migrateDatabase(database.url);
-  orm = await openOrm(database.url);
-});
-afterAll(async () => {
-  await orm?.close();
-  await database?.stop();
-});
+const database = ownDatabase();
 
 /** The worked example through the real rules: 1 × €100 in January, 12 for €200 in February, 22 for €300 in March. */
 function seedStatement(userId: string): QuarterStatement {
@@ -50,31 +35,9 @@ function seedStatement(userId: string): QuarterStatement {
   return simulation.finish().get(userId)![0]!;
 }
 
-/** A hand-made statement for the outcomes the example does not reach (amounts in hundredths of a cent). */
-function statement(userId: string, fields: Partial<QuarterStatement>): QuarterStatement {
-  return {
-    userId,
-    quarter,
-    closedAt: '2027-04-04T00:00:00.000Z',
-    lines: [],
-    adjustments: [],
-    carriedIn: 0,
-    total: 0,
-    roundedCents: 0,
-    payableCents: 0,
-    carriedOut: 0,
-    forfeited: 0,
-    minimumPolicy: 'carry-forward',
-    outcome: 'nothing_due',
-    ...fields,
-  };
-}
-
-const inActivity = <T>(fn: () => Promise<T>) => new MockActivityEnvironment().run(fn) as Promise<T>;
-
 describe('report', () => {
   it('summarises the quarter for finance and streams every statement line as CSV', async () => {
-    const activities = createPayoutActivities(orm);
+    const activities = createPayoutActivities(database.orm);
     const seed = seedStatement('rep-seed');
     expect(seed.payableCents).toBe(1400);
     await inActivity(() => activities.settleQuarter(seed));

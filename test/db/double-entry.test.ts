@@ -1,36 +1,18 @@
 // The ledger is double-entry: every payout is a balanced transfer from the funding account to the user's Seqr Account,
 // with one outbox row; the database itself refuses an unbalanced transfer and any edit of the books.
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from 'vitest';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
-import { migrateDatabase, openOrm } from '../../src/db/orm.ts';
-import type { RunningPostgres } from '../../src/infra/postgres.ts';
-import { isolatedDatabaseOn } from '../support/database.ts';
 import { inSnapshot, withSession } from '../../src/db/pg-session.ts';
+import { inActivity as run, ownDatabase } from '../support/books.ts';
 
 // A database of its own: these transfers are written by hand, without statements.
-let database: RunningPostgres;
-let orm: MikroORM;
-let databaseUrl: string;
-beforeAll(async () => {
-  database = await isolatedDatabaseOn(inject('databaseUrl'));
-  databaseUrl = database.url;
-  await migrateDatabase(databaseUrl);
-  orm = await openOrm(databaseUrl);
-});
-afterAll(async () => {
-  await orm?.close();
-  await database?.stop();
-});
-
-const run = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;
+const database = ownDatabase();
 
 /** A ledger entry written by hand, with the given legs, in one transaction. */
 async function writeTransfer(legs: { account: string; userId: string | null; cents: number }[]): Promise<void> {
   const userId = `hand-${randomUUID().slice(0, 8)}`;
-  await withSession(databaseUrl, async (db) => {
+  await withSession(database.url, async (db) => {
     await db.query('begin');
     try {
       await db.query('insert into seqr_account (user_id) values ($1)', [userId]);
@@ -54,7 +36,7 @@ async function writeTransfer(legs: { account: string; userId: string | null; cen
 
 describe('double-entry ledger', () => {
   it('posts each payout as a balanced transfer with one outbox row; the cached balance equals the postings', async () => {
-    const activities = createPayoutActivities(orm);
+    const activities = createPayoutActivities(database.orm);
     const userId = `de-${randomUUID().slice(0, 8)}`;
     const quarters = ['2027-Q1', '2027-Q2', '2027-Q3'];
     for (const [i, quarter] of quarters.entries()) {
@@ -62,7 +44,7 @@ describe('double-entry ledger', () => {
       // Retried and concurrent credits: still one transfer per quarter.
       await Promise.all([1, 2, 3].map(() => run(() => activities.creditSeqrAccount(request))));
     }
-    const books = await inSnapshot(databaseUrl, async (db) => ({
+    const books = await inSnapshot(database.url, async (db) => ({
       legs: (
         await db.query<{ quarter: string; account: string; user_id: string | null; amount_cents: string }>(
           `select e.quarter, p.account, p.user_id, p.amount_cents from posting p join ledger_entry e
@@ -115,10 +97,10 @@ describe('double-entry ledger', () => {
   });
 
   it('refuses any edit or deletion of a ledger entry or a posting: corrections are new transfers', async () => {
-    const activities = createPayoutActivities(orm);
+    const activities = createPayoutActivities(database.orm);
     const userId = `de-${randomUUID().slice(0, 8)}`;
     await run(() => activities.creditSeqrAccount({ userId, quarter: '2027-Q1', amountCents: 250 }));
-    await withSession(databaseUrl, async (db) => {
+    await withSession(database.url, async (db) => {
       for (const sql of [
         'update posting set amount_cents = 1 where user_id = $1',
         'delete from posting where user_id = $1',

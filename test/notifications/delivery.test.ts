@@ -1,34 +1,19 @@
 // Payout notifications end to end: real payouts write the outbox, the real notifier process delivers it to a real
 // local HTTP receiver that fails the first attempts, and the notifier is SIGKILLed midway and started again. The
 // receiver deduplicates on the notification id, as the README tells receivers to: each payout is processed exactly once.
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from 'vitest';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
-import { migrateDatabase, openOrm } from '../../src/db/orm.ts';
 import { withSession } from '../../src/db/pg-session.ts';
-import type { RunningPostgres } from '../../src/infra/postgres.ts';
 import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, verifySignature } from '../../src/notifications/signature.ts';
-import { isolatedDatabaseOn } from '../support/database.ts';
+import { inActivity, ownDatabase } from '../support/books.ts';
 import { eventually } from '../support/harness.ts';
 import { runCli, startNotifierProcess } from '../support/processes.ts';
 
 const PAYOUTS = 30;
 const SECRET = 'test-secret-of-the-webhook';
-let database: RunningPostgres;
-let orm: MikroORM;
-
-beforeAll(async () => {
-  database = await isolatedDatabaseOn(inject('databaseUrl'));
-  await migrateDatabase(database.url);
-  orm = await openOrm(database.url);
-});
-afterAll(async () => {
-  await orm?.close();
-  await database?.stop();
-});
+const database = ownDatabase();
 
 /** A webhook receiver: fails each id's first `failures` requests with 500, answers slowly, deduplicates on the id. */
 function startReceiver(failures: number) {
@@ -82,15 +67,15 @@ const waiting = (databaseUrl: string) =>
 
 describe('payout notifications', () => {
   it('each payout is notified exactly once though the receiver fails the first attempts and the notifier is killed', async () => {
-    const activities = createPayoutActivities(orm);
+    const activities = createPayoutActivities(database.orm);
     const payouts = Array.from({ length: PAYOUTS }, (_, i) => ({
       userId: `notify-${i}`,
       quarter: '2027-Q1',
       amountCents: 100 + i,
     }));
-    for (const payout of payouts) await new MockActivityEnvironment().run(() => activities.creditSeqrAccount(payout));
+    for (const payout of payouts) await inActivity(() => activities.creditSeqrAccount(payout));
     // A retried credit writes no second row.
-    await new MockActivityEnvironment().run(() => activities.creditSeqrAccount(payouts[0]!));
+    await inActivity(() => activities.creditSeqrAccount(payouts[0]!));
 
     // No webhook yet: everything waits in the outbox, and the CLI lists it.
     const listed = await runCli(['notifications', '--json'], { DATABASE_URL: database.url });
