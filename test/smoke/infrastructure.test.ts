@@ -1,9 +1,9 @@
 // Proves each real component: the time-skipping server, the dev server, PostgreSQL through MikroORM and a migration.
 import { Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
-import { openOrm } from '../../src/db/orm.ts';
+import { ownDatabase } from '../support/books.ts';
 import { startTestDevServer, startTimeSkippingServer, type TestServer } from '../support/servers.ts';
 import * as activities from './activities.ts';
 
@@ -21,6 +21,9 @@ async function runWorkflow(env: Pick<TestServer, 'client' | 'nativeConnection'>,
 }
 
 describe('infrastructure', () => {
+  // A balance with no postings is broken books: kept off the shared database that other suites reconcile.
+  const books = ownDatabase();
+
   it('time-skipping server: a one-year sleep completes in seconds', async () => {
     const env = await startTimeSkippingServer();
     try {
@@ -46,16 +49,11 @@ describe('infrastructure', () => {
   });
 
   it('PostgreSQL: an entity written through the migrated schema reads back', async () => {
-    const orm = await openOrm(inject('databaseUrl'));
-    try {
-      const em = orm.em.fork();
-      em.create(SeqrAccount, { userId: 'smoke-user', balanceCents: 1234 });
-      await em.flush();
-      const found = await orm.em.fork().findOneOrFail(SeqrAccount, { userId: 'smoke-user' });
-      expect(found.balanceCents).toBe(1234);
-      expect(found.status).toBe('open');
-    } finally {
-      await orm.close();
-    }
+    const em = books.orm.em.fork();
+    em.create(SeqrAccount, { userId: 'smoke-user', balanceCents: 1234 });
+    await em.flush();
+    const found = await books.orm.em.fork().findOneOrFail(SeqrAccount, { userId: 'smoke-user' });
+    expect(found.balanceCents).toBe(1234);
+    expect(found.status).toBe('open');
   });
 });
