@@ -2,18 +2,12 @@
 // chosen instant T0 a little after they are all loaded, spread over `windowMinutes` (0: all at T0, a burst).
 //
 // How T0 is chosen: the program's settlement grace is set to the fraction of a day that puts the quarter's payout
-// instant at T0; every other rule is today's. The scheduled instant of each user is the domain's own
+// instant at T0; every other rule is the shipped program's (the workflow input's program, for benches and tests). The scheduled instant of each user is the domain's own
 // userPayoutInstant, so the lag (credited − scheduled) is measured against exactly what the workflow armed.
 import { CashbackClient } from '../src/client/cashback-client.ts';
-import {
-  addQuarters,
-  monthsOfQuarter,
-  payoutInstant,
-  quarterEnd,
-  quarterOfInstant,
-  userPayoutInstant,
-} from '../src/domain/calendar.ts';
-import { DEFAULT_PROGRAM, type ProgramConfig } from '../src/domain/config.ts';
+import { addQuarters, monthsOfQuarter, payoutInstant, quarterEnd, quarterOfInstant } from '../src/domain/calendar.ts';
+import { quarterPayoutInstant, userPayoutInstant, type Program } from '../src/domain/program.ts';
+import { PROGRAM } from '../src/domain/program-versions.ts';
 import type { BenchContext } from './context.ts';
 import { memoryMiB, ledgerEntries, percentile, runConcurrent, until } from './support.ts';
 
@@ -54,33 +48,36 @@ function peakPerSecond(instants: number[]): number {
   return Math.max(...buckets.values()) / (BUCKET_MS / 1000);
 }
 
-/** A program whose quarter `quarter` pays out at `t0` (plus each user's offset in the window). */
-export function programPayingAt(quarter: string, t0: number, windowMinutes: number): ProgramConfig {
-  const zone = DEFAULT_PROGRAM.timeZone;
+/** The shipped program with a grace that pays quarter `quarter` at `t0` (plus each user's offset in the window). */
+export function programPayingAt(quarter: string, t0: number): Program {
+  const zone = PROGRAM.timeZone;
   // Whole days of grace are calendar days (a summer-time change between the quarter's end and T0 moves the instant an
   // hour): one correction against the domain's own payoutInstant lands it on T0.
   let graceDays = (t0 - quarterEnd(quarter, zone)) / DAY_MS;
   graceDays += (t0 - payoutInstant(quarter, zone, graceDays)) / DAY_MS;
-  return { ...DEFAULT_PROGRAM, settlementGraceDays: graceDays, payoutWindowHours: windowMinutes / 60 };
+  return { ...PROGRAM, versions: PROGRAM.versions.map((version) => ({ ...version, settlementGraceDays: graceDays })) };
 }
 
 export async function runStorm(ctx: BenchContext, options: StormOptions): Promise<StormResult> {
   const { users, windowMinutes } = options;
   // The quarter before the current one: closed, and (with the grace below) paid at T0.
-  const quarter = addQuarters(quarterOfInstant(Date.now(), DEFAULT_PROGRAM.timeZone), -1);
+  const quarter = addQuarters(quarterOfInstant(Date.now(), PROGRAM.timeZone), -1);
   const paidAt = `${monthsOfQuarter(quarter)[1]}-15T12:00:00+02:00`;
   // T0 leaves room for loading (150–300 users/s; the cluster shape is the slower), so that timers are armed before they
   // fire. With a window, users are also loaded in the order of their instants, as if they all existed long before the
   // payout day: what loading still overlaps falls on the users due last. (Loading in any order, the p99 lag measured
   // the loading backlog: 115 s; in order but from 20 s ahead, 1,032 users came due during loading: 26.6 s.)
   const t0 = Date.now() + 15_000 + users * 6;
-  const program = programPayingAt(quarter, t0, windowMinutes);
-  if (Math.abs(payoutInstant(quarter, program.timeZone, program.settlementGraceDays) - t0) > 1_000)
+  const program = programPayingAt(quarter, t0);
+  const payoutWindowHours = windowMinutes / 60;
+  if (Math.abs(quarterPayoutInstant(program, quarter) - t0) > 1_000)
     throw new Error(`storm: could not place the ${quarter} payout at T0`);
-  const cashback = new CashbackClient(ctx.client, ctx.cashbackQueue, program);
+  const cashback = new CashbackClient(ctx.client, ctx.cashbackQueue, { program, payoutWindowHours });
   const prefix = `${options.name}-${ctx.tag}-`;
   const user = (i: number) => `${prefix}${i}`;
-  const scheduled = Array.from({ length: users }, (_, i) => userPayoutInstant(user(i), quarter, program));
+  const scheduled = Array.from({ length: users }, (_, i) =>
+    userPayoutInstant(program, payoutWindowHours, user(i), quarter),
+  );
   const loadOrder = Array.from({ length: users }, (_, i) => i).sort((a, b) => scheduled[a]! - scheduled[b]!);
 
   const rss = () => options.workerPids.reduce((sum, pid) => sum + memoryMiB(pid), 0);

@@ -8,7 +8,7 @@ import { programPayingAt } from '../bench/storm-run.ts';
 import { ledgerEntries, runConcurrent } from '../bench/support.ts';
 import { CashbackClient } from '../src/client/cashback-client.ts';
 import { addQuarters, monthsOfQuarter, quarterOfInstant } from '../src/domain/calendar.ts';
-import { DEFAULT_PROGRAM } from '../src/domain/config.ts';
+import { PROGRAM } from '../src/domain/program-versions.ts';
 import { migrateDatabase } from '../src/db/orm.ts';
 import { startLocalPostgres } from '../src/infra/postgres.ts';
 import { startTemporalCluster } from '../src/infra/temporal-cluster.ts';
@@ -57,10 +57,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => undefined); // idle connections die with the PostgreSQL restart; the pool replaces them
   try {
-    const quarter = addQuarters(quarterOfInstant(Date.now(), DEFAULT_PROGRAM.timeZone), -1);
+    const quarter = addQuarters(quarterOfInstant(Date.now(), PROGRAM.timeZone), -1);
     const t0 = Date.now() + 15_000 + options.users * 5;
-    const program = programPayingAt(quarter, t0, options.windowSeconds / 60);
-    const cashback = new CashbackClient(client, taskQueue, program);
+    const program = programPayingAt(quarter, t0);
+    const cashback = new CashbackClient(client, taskQueue, {
+      program,
+      payoutWindowHours: options.windowSeconds / 3600,
+    });
     const user = (i: number) => `chaos-${options.seed}-${i}`;
     const amountCents = (i: number) => 10_000 + (i % 9_000);
     log(`loading ${options.users} users; their ${quarter} payouts fall due over ${options.windowSeconds} s`);

@@ -3,6 +3,8 @@
 import type { Client } from '@temporalio/client';
 import type { CashbackClient } from '../src/client/cashback-client.ts';
 import { roundHalfUpToCents } from '../src/domain/money.ts';
+import { versionFor } from '../src/domain/program.ts';
+import { PROGRAM } from '../src/domain/program-versions.ts';
 import { monthCashback } from '../src/domain/tiers.ts';
 import { runConcurrent } from '../bench/support.ts';
 import { inSnapshot } from '../src/db/pg-session.ts';
@@ -30,8 +32,10 @@ export interface BooksInput {
 
 export async function checkBooks(input: BooksInput) {
   const violations: Violation[] = [];
+  // One payment each, in the closed quarter: tier 1 of the version in force for it (the chaos run changes only grace).
+  const version = versionFor(PROGRAM, input.quarter);
   const expected = new Map(
-    input.users.map((u) => [u.userId, roundHalfUpToCents(monthCashback(1, u.closedQuarterCents))]),
+    input.users.map((u) => [u.userId, roundHalfUpToCents(monthCashback(version, 1, u.closedQuarterCents))]),
   );
   const prefix = input.users[0]?.userId.replace(/-\d+$/, '-') ?? '';
 

@@ -1,8 +1,8 @@
 // Bounded state: history events and bytes for a user's quarter at 10, 100 and 1,000 payments (baseline: a workflow that
 // only counts the same signals), and the state carried over continue-as-new after 4 and after 8 closed quarters.
 import proto from '@temporalio/proto';
-import { firstOpenQuarter } from '../../src/domain/calendar.ts';
-import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
+import { firstOpenQuarter } from '../../src/domain/program.ts';
+import { PROGRAM } from '../../src/domain/program-versions.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import type { BenchContext } from '../context.ts';
 import { row, runConcurrent, until, type Row } from '../support.ts';
@@ -89,7 +89,7 @@ export async function boundedState(ctx: BenchContext): Promise<Row[]> {
     });
     await ctx.cashback.importHistory(user, `${thisYear - 3}-Q1`, events);
     // Every quarter up to now closes in the first run; the user's next payment starts the run that carries the result.
-    const openNow = firstOpenQuarter(Date.now(), DEFAULT_PROGRAM.timeZone, DEFAULT_PROGRAM.settlementGraceDays);
+    const openNow = firstOpenQuarter(PROGRAM, Date.now());
     await until(
       async () => {
         const status = await ctx.cashback.getStatus(user);

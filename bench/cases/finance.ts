@@ -9,13 +9,13 @@ const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** A statement like the engine's: three months, the total paid or carried. */
 const STATEMENT = `jsonb_build_object(
-  'userId', u.user_id, 'quarter', $2::text, 'closedAt', '2031-04-04T00:00:00.000Z',
+  'userId', u.user_id, 'quarter', $2::text, 'programVersion', 1, 'closedAt', '2031-04-04T00:00:00.000Z',
   'lines', jsonb_build_array(
-    jsonb_build_object('month', left($2, 4) || '-01', 'eligiblePayments', 3, 'netSpendCents', u.cents * 20,
+    jsonb_build_object('month', left($2, 4) || '-01', 'programVersion', 1, 'eligiblePayments', 3, 'netSpendCents', u.cents * 20,
       'tier', 1, 'ratePercent', 1, 'cashback', u.cents * 20),
-    jsonb_build_object('month', left($2, 4) || '-02', 'eligiblePayments', 12, 'netSpendCents', u.cents * 20,
+    jsonb_build_object('month', left($2, 4) || '-02', 'programVersion', 1, 'eligiblePayments', 12, 'netSpendCents', u.cents * 20,
       'tier', 2, 'ratePercent', 2, 'cashback', u.cents * 40),
-    jsonb_build_object('month', left($2, 4) || '-03', 'eligiblePayments', 22, 'netSpendCents', u.cents * 20,
+    jsonb_build_object('month', left($2, 4) || '-03', 'programVersion', 1, 'eligiblePayments', 22, 'netSpendCents', u.cents * 20,
       'tier', 3, 'ratePercent', 3, 'cashback', u.cents * 40)),
   'adjustments', '[]'::jsonb, 'carriedIn', 0, 'total', u.cents * 100, 'roundedCents', u.cents,
   'payableCents', u.cents, 'carriedOut', 0, 'forfeited', 0, 'minimumPolicy', 'carry-forward', 'outcome', 'payable')`;
@@ -37,8 +37,9 @@ async function paidQuarter(ctx: BenchContext, quarter: string, count: number): P
      outbox as (
        insert into payout_notification (id, user_id, quarter, amount_cents, ledger_entry_id)
        select 'cashback:' || user_id || ':' || $2, user_id, $2, amount_cents, id from entries)
-     insert into quarter_statement (user_id, quarter, payout_status, paid_cents, ledger_entry_id, statement)
-     select u.user_id, $2, 'paid', u.cents, e.id, ${STATEMENT} from u join entries e on e.user_id = u.user_id`,
+     insert into quarter_statement (user_id, quarter, program_version, payout_status, paid_cents, ledger_entry_id,
+       statement)
+     select u.user_id, $2, 1, 'paid', u.cents, e.id, ${STATEMENT} from u join entries e on e.user_id = u.user_id`,
     [count, quarter, `fin-${ctx.tag}-${quarter}-`],
   );
 }
@@ -46,8 +47,8 @@ async function paidQuarter(ctx: BenchContext, quarter: string, count: number): P
 /** `count` statements of `quarter` (below the minimum: no transfer), for the export. */
 async function statementsOnly(ctx: BenchContext, quarter: string, count: number): Promise<void> {
   await ctx.pool.query(
-    `insert into quarter_statement (user_id, quarter, payout_status, paid_cents, statement)
-     select u.user_id, $2, 'below_minimum', 0, ${STATEMENT}
+    `insert into quarter_statement (user_id, quarter, program_version, payout_status, paid_cents, statement)
+     select u.user_id, $2, 1, 'below_minimum', 0, ${STATEMENT}
      from (select $3 || g as user_id, 1 + g % 99 as cents from generate_series(1, $1::int) g) u`,
     [count, quarter, `exp-${ctx.tag}-${quarter}-`],
   );

@@ -33,10 +33,11 @@ type Tx = EntityManager;
  * Parameters: user, quarter, initial payout status, statement JSON.
  */
 const UPSERT_STATEMENT = `
-  insert into quarter_statement (user_id, quarter, payout_status, paid_cents, statement)
-  values (?, ?, ?, 0, ?::jsonb)
+  insert into quarter_statement (user_id, quarter, program_version, payout_status, paid_cents, statement)
+  values (?, ?, ?, ?, 0, ?::jsonb)
   on conflict (user_id, quarter) do update set
     statement = excluded.statement,
+    program_version = excluded.program_version,
     payout_status = case when quarter_statement.payout_status = 'paid' then 'paid' else excluded.payout_status end,
     paid_cents = case when quarter_statement.payout_status = 'paid' then quarter_statement.paid_cents else 0 end,
     updated_at = now()`;
@@ -45,6 +46,7 @@ async function upsertStatement(tx: Tx, statement: QuarterStatement): Promise<voi
   await tx.execute(UPSERT_STATEMENT, [
     statement.userId,
     statement.quarter,
+    statement.programVersion,
     initialStatus(statement),
     JSON.stringify(statement),
   ]);

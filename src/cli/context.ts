@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CashbackClient } from '../client/cashback-client.ts';
-import { programFrom, readEnvironment, type Environment } from '../config/environment.ts';
+import { readEnvironment, type Environment } from '../config/environment.ts';
 import { openOrm } from '../db/orm.ts';
 import { LOCAL_DATABASE_URL } from '../infra/postgres.ts';
 
@@ -20,7 +20,9 @@ export class CliContext {
   async cashback(): Promise<CashbackClient> {
     this.connection ??= await Connection.connect(this.env.temporal.connectionOptions);
     const client = new Client({ connection: this.connection, namespace: this.env.temporal.namespace });
-    return new CashbackClient(client, this.env.TEMPORAL_TASK_QUEUE, programFrom(this.env));
+    return new CashbackClient(client, this.env.TEMPORAL_TASK_QUEUE, {
+      payoutWindowHours: this.env.PAYOUT_WINDOW_HOURS,
+    });
   }
 
   /** The database: DATABASE_URL, else the one `npm start` runs. */

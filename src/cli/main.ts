@@ -7,7 +7,6 @@ import {
   OperatorRequestRejected,
   UnknownUserError,
 } from '../client/cashback-client.ts';
-import { programFrom, readEnvironment } from '../config/environment.ts';
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { demoCommand } from './commands/demo.ts';
 import { payCommand, refundCommand, retryPayoutCommand } from './commands/events.ts';
@@ -110,10 +109,15 @@ program
 program
   .command('simulate')
   .argument('<file>', 'events as .csv or .jsonl')
-  .option('--json', 'machine-readable output')
+  .option(
+    '--program <file>',
+    'a proposed program (JSON, like examples/program-proposed.json); default: the current one',
+  )
+  .option('--compare', 'with --program: what it changes against the current program, per quarter')
+  .option('--json', 'machine-readable output (with --compare: also each user whose payout changes)')
   .option('--quiet', 'no progress bar')
-  .description("apply the rules to a file of events offline (no server) and print each user's statements")
-  .action((file, options) => simulateCommand(programFrom(readEnvironment()), file, options));
+  .description("apply a program to a file of events offline (no server): each user's statements, or a what-if")
+  .action((file, options) => simulateCommand(file, options));
 
 try {
   await program.parseAsync();

@@ -8,7 +8,7 @@ import {
 } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { parseQuarterKey } from '../domain/calendar.ts';
-import { DEFAULT_PROGRAM, type ProgramConfig } from '../domain/config.ts';
+import type { Program } from '../domain/program.ts';
 import { userIdSchema, validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 import {
@@ -72,23 +72,28 @@ function staticSummary(userId: string): string {
   return `Seqr cashback of user ${userId}`;
 }
 
+export interface CashbackClientOptions {
+  /** New users' payout window (PAYOUT_WINDOW_HOURS); default 24. */
+  payoutWindowHours?: number;
+  /** Benches and tests only: new users follow this program instead of the shipped versions. */
+  program?: Program;
+  /** The clock that bounds how far in the future an event may be dated (the server's, in time-skipping tests). */
+  now?: () => number;
+}
+
 export class CashbackClient {
   private readonly client: Client;
   private readonly taskQueue: string;
-  private readonly program: ProgramConfig;
+  private readonly newUser: Pick<CashbackWorkflowInput, 'payoutWindowHours' | 'program'>;
   /** The clock that bounds how far in the future an event may be dated (the server's, in time-skipping tests). */
   private readonly now: () => number;
 
-  constructor(
-    client: Client,
-    taskQueue: string,
-    program: ProgramConfig = DEFAULT_PROGRAM,
-    now: () => number = Date.now,
-  ) {
+  constructor(client: Client, taskQueue: string, options: CashbackClientOptions = {}) {
     this.client = client;
     this.taskQueue = taskQueue;
-    this.program = program;
-    this.now = now;
+    const { payoutWindowHours, program } = options;
+    this.newUser = { payoutWindowHours, ...(program ? { program } : {}) };
+    this.now = options.now ?? Date.now;
   }
 
   /** Validates and records a payment; starts the user's workflow on their first one. Durable once this returns. */
@@ -102,7 +107,7 @@ export class CashbackClient {
 
   /** Signals an event to the user's workflow, starting it on their first event: durable once the server accepts it. */
   private async signalUser<T>(userId: string, signal: SignalDefinition<[T]>, event: T): Promise<void> {
-    const input: CashbackWorkflowInput = { userId, program: this.program };
+    const input: CashbackWorkflowInput = { userId, ...this.newUser };
     await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
       workflowId: workflowIdFor(userId),
       taskQueue: this.taskQueue,
@@ -135,7 +140,7 @@ export class CashbackClient {
     if (errors.length) throw new InvalidEventError(errors);
     const input: CashbackWorkflowInput = {
       userId,
-      program: this.program,
+      ...this.newUser,
       history: {
         fromQuarter: firstQuarter,
         events: events.map(({ type, event }) => ({ type, raw: event, receivedAt: now })),

@@ -3,8 +3,7 @@
 // TEMPORAL_TLS_*) and TOML profiles (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), as every Temporal tool reads them.
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
-import { isValidTimeZone } from '../domain/calendar.ts';
-import { DEFAULT_PROGRAM, minimumPolicies, type ProgramConfig } from '../domain/config.ts';
+import { DEFAULT_PAYOUT_WINDOW_HOURS } from '../domain/config.ts';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.ts';
 
 const optional = z.string().trim().min(1).optional();
@@ -14,14 +13,9 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
   DATABASE_URL: optional,
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
-  PROGRAM_TIME_ZONE: z
-    .string()
-    .default(DEFAULT_PROGRAM.timeZone)
-    .refine(isValidTimeZone, 'PROGRAM_TIME_ZONE must be an IANA time zone such as Europe/Stockholm'),
-  SETTLEMENT_GRACE_DAYS: z.coerce.number().int().min(0).max(28).default(DEFAULT_PROGRAM.settlementGraceDays),
-  MINIMUM_POLICY: z.enum(minimumPolicies).default(DEFAULT_PROGRAM.minimumPolicy),
-  ADJUSTMENT_WINDOW_QUARTERS: z.coerce.number().int().min(0).max(4).default(DEFAULT_PROGRAM.adjustmentWindowQuarters),
-  PAYOUT_WINDOW_HOURS: z.coerce.number().min(0).max(24).default(DEFAULT_PROGRAM.payoutWindowHours),
+  // The program's rules (tiers, minimum, grace, adjustment window, time zone) are versions shipped in code
+  // (src/domain/program-versions.ts), not settings: every worker must read the same ones.
+  PAYOUT_WINDOW_HOURS: z.coerce.number().min(0).max(24).default(DEFAULT_PAYOUT_WINDOW_HOURS),
   METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Readable coloured lines, or one JSON object per line; unset: pretty in a terminal, JSON otherwise. */
@@ -112,15 +106,4 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
   );
-}
-
-export function programFrom(env: Environment): ProgramConfig {
-  return {
-    ...DEFAULT_PROGRAM,
-    timeZone: env.PROGRAM_TIME_ZONE,
-    settlementGraceDays: env.SETTLEMENT_GRACE_DAYS,
-    minimumPolicy: env.MINIMUM_POLICY,
-    adjustmentWindowQuarters: env.ADJUSTMENT_WINDOW_QUARTERS,
-    payoutWindowHours: env.PAYOUT_WINDOW_HOURS,
-  };
 }

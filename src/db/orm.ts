@@ -10,6 +10,7 @@ import { Posting } from './entities/posting.ts';
 import { SeqrAccount } from './entities/seqr-account.ts';
 import { DoubleEntry } from './migrations/double-entry.ts';
 import { InitialSchema } from './migrations/initial-schema.ts';
+import { ProgramVersions } from './migrations/program-versions.ts';
 
 export const entities = [SeqrAccount, LedgerEntry, Posting, PayoutNotification, QuarterStatementRecord];
 
@@ -19,7 +20,7 @@ export function ormConfig(databaseUrl: string, options: { poolMax?: number } = {
     entities,
     extensions: [Migrator],
     // Migrations are listed here, not discovered from files: the same list runs from source and from a container.
-    migrations: { migrationsList: [InitialSchema, DoubleEntry], snapshot: false, silent: true },
+    migrations: { migrationsList: [InitialSchema, DoubleEntry, ProgramVersions], snapshot: false, silent: true },
     // The migrations own the ledger's triggers (a deferred balance check, append-only guards), which MikroORM's
     // entity definitions cannot express; the schema diff leaves them alone.
     schemaGenerator: { ignoreTriggers: true },

@@ -1,7 +1,6 @@
 // The program calendar: calendar months and quarters in the program time zone (luxon, which works in the workflow
 // sandbox).
 import { DateTime } from 'luxon';
-import type { ProgramConfig } from './config.ts';
 
 /** 'YYYY-MM' */
 export type MonthKey = string;
@@ -97,20 +96,6 @@ export function payoutOffsetMs(userId: string, windowHours: number): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return Math.floor((hash / 2 ** 32) * windowHours * 3_600_000);
-}
-
-/** When `userId` is paid for `quarter`: the quarter's payout instant plus the user's offset in the payout window. */
-export function userPayoutInstant(userId: string, quarter: QuarterKey, program: ProgramConfig): number {
-  const base = payoutInstant(quarter, program.timeZone, program.settlementGraceDays);
-  return base + payoutOffsetMs(userId, program.payoutWindowHours);
-}
-
-/**
- * The first quarter not yet closed at `epochMs`: the previous one while its grace period runs, else the current one.
- */
-export function firstOpenQuarter(epochMs: number, zone: string, graceDays: number): QuarterKey {
-  const previous = addQuarters(quarterOfInstant(epochMs, zone), -1);
-  return epochMs < payoutInstant(previous, zone, graceDays) ? previous : addQuarters(previous, 1);
 }
 
 export function isoInZone(epochMs: number, zone: string): string {

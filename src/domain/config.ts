@@ -1,45 +1,12 @@
-// The program's tunable rules in one table: tiers, time zone, grace period, minimum, adjustment window, input bounds.
+// Engine settings that are not program rules (those are versioned in program-versions.ts): the payout window, input
+// bounds.
 
-export interface Tier {
-  tier: number;
-  /** Eligible payments in the month needed to reach this tier. */
-  minPayments: number;
-  ratePercent: number;
-}
-
-/** 1–11 payments → 1 %, 12–19 → 2 %, 20+ → 3 %. Ordered by minPayments. */
-export const TIERS: readonly Tier[] = [
-  { tier: 1, minPayments: 1, ratePercent: 1 },
-  { tier: 2, minPayments: 12, ratePercent: 2 },
-  { tier: 3, minPayments: 20, ratePercent: 3 },
-];
-
-export const minimumPolicies = ['carry-forward', 'forfeit'] as const;
-export type MinimumPolicy = (typeof minimumPolicies)[number];
-
-/** Captured into each workflow when it starts, so a run never changes rules half-way. */
-export interface ProgramConfig {
-  timeZone: string;
-  settlementGraceDays: number;
-  minimumPayoutCents: number;
-  minimumPolicy: MinimumPolicy;
-  /** How many closed quarters back an event may still land (as an adjustment). */
-  adjustmentWindowQuarters: number;
-  /**
-   * Each user's payout falls at a stable offset (a hash of the userId) inside this many hours after the quarter's payout
-   * instant, so that a million users are not paid in the same second. At most 24: everyone is paid on the promised day.
-   */
-  payoutWindowHours: number;
-}
-
-export const DEFAULT_PROGRAM: ProgramConfig = {
-  timeZone: 'Europe/Stockholm',
-  settlementGraceDays: 3,
-  minimumPayoutCents: 100,
-  minimumPolicy: 'carry-forward',
-  adjustmentWindowQuarters: 1,
-  payoutWindowHours: 24,
-};
+/**
+ * Each user's payout falls at a stable offset (a hash of the userId) inside this many hours after the quarter's payout
+ * instant, so that a million users are not paid in the same second. At most 24: everyone is paid on the promised day.
+ * A deploy setting (PAYOUT_WINDOW_HOURS), not a program rule: each workflow captures it when it starts.
+ */
+export const DEFAULT_PAYOUT_WINDOW_HOURS = 24;
 
 /** Input bounds: anything outside is rejected as bad input, never tallied. */
 export const LIMITS = {

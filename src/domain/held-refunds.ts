@@ -9,6 +9,7 @@ import {
   duplicate,
   monthOutsideWindow,
   oldestAcceptedQuarter,
+  programOf,
   reject,
   type CashbackState,
   type Outcome,
@@ -21,7 +22,7 @@ export function isHeld(state: CashbackState, refundId: string): boolean {
 /** Holds a validated refund whose payment is unknown; a repeat is a duplicate, a full hold or an old refund a rejection. */
 export function holdRefund(state: CashbackState, refund: RefundEvent, nowMs: number): Outcome {
   if (isHeld(state, refund.refundId)) return duplicate(state);
-  const month = monthOfInstant(Date.parse(refund.occurredAt), state.program.timeZone);
+  const month = monthOfInstant(Date.parse(refund.occurredAt), programOf(state).timeZone);
   const outside = monthOutsideWindow(state, month, nowMs);
   if (outside)
     return reject(state, refund.refundId, `refund of unknown payment ${refund.paymentId}: ${outside}`, nowMs);

@@ -1,18 +1,18 @@
 // One user's cashback state and how events change it. Deterministic, no I/O: run by the workflow and by the simulator.
 import {
   addQuarters,
-  firstOpenQuarter,
   monthOfInstant,
-  userPayoutInstant,
   quarterIndex,
   quarterOfInstant,
   quarterOfMonth,
   type MonthKey,
   type QuarterKey,
 } from './calendar.ts';
-import { DEFAULT_PROGRAM, LIMITS, type ProgramConfig } from './config.ts';
+import { DEFAULT_PAYOUT_WINDOW_HOURS, LIMITS } from './config.ts';
 import { isEligible, type PaymentEvent, type RefundEvent } from './events.ts';
 import type { Cents, Hundredths } from './money.ts';
+import { firstOpenQuarter, userPayoutInstant, versionFor, versionForMonth, type Program } from './program.ts';
+import { PROGRAM } from './program-versions.ts';
 import type { QuarterStatement } from './statement-types.ts';
 import { monthCashback } from './tiers.ts';
 
@@ -39,7 +39,13 @@ export interface Rejection {
 
 export interface CashbackState {
   userId: string;
-  program: ProgramConfig;
+  /** Captured when the user started: a deploy setting, so a later change does not move a scheduled payout. */
+  payoutWindowHours: number;
+  /**
+   * Benches and tests only: a whole program in place of the shipped one (e.g. a grace that pays a quarter now).
+   * Production leaves it unset, so every run reads the shipped versions and picks up a new one with its deploy.
+   */
+  program?: Program;
   /** Payments inside the adjustment window, by month, then by paymentId. */
   months: Record<MonthKey, Record<string, PaymentEntry>>;
   /** Refund ids inside the adjustment window, with the month they were applied to. */
@@ -70,26 +76,34 @@ export interface HeldRefund {
 export type Outcome =
   { result: 'accepted' } | { result: 'held' } | { result: 'duplicate' } | { result: 'rejected'; reason: string };
 
-/**
- * A new user's state. `openFrom` starts the books at an earlier quarter, for importing a user's history
- * (quarters whose payout instant has passed are closed at once, in order).
- */
-export function initialState(
-  userId: string,
-  nowMs: number,
-  program: ProgramConfig = DEFAULT_PROGRAM,
-  openFrom?: QuarterKey,
-): CashbackState {
-  const firstOpen = firstOpenQuarter(nowMs, program.timeZone, program.settlementGraceDays);
+/** The rules a user's state follows: the shipped program, unless a bench or test gave it another. */
+export function programOf(state: CashbackState): Program {
+  return state.program ?? PROGRAM;
+}
+
+export interface StateSettings {
+  payoutWindowHours?: number;
+  /** Benches and tests only (see CashbackState.program). */
+  program?: Program;
+  /** Opens the books at an earlier quarter, for importing a user's history (passed quarters close at once, in order). */
+  openFrom?: QuarterKey;
+}
+
+export function initialState(userId: string, nowMs: number, settings: StateSettings = {}): CashbackState {
+  const program = settings.program ?? PROGRAM;
+  const payoutWindowHours = settings.payoutWindowHours ?? DEFAULT_PAYOUT_WINDOW_HOURS;
+  const firstOpen = firstOpenQuarter(program, nowMs);
+  const { openFrom } = settings;
   const quarter = openFrom && quarterIndex(openFrom) < quarterIndex(firstOpen) ? openFrom : firstOpen;
   return {
     userId,
-    program,
+    payoutWindowHours,
+    ...(settings.program ? { program: settings.program } : {}),
     months: {},
     refunds: {},
     settled: {},
     carryForward: 0,
-    nextPayout: { quarter, at: userPayoutInstant(userId, quarter, program) },
+    nextPayout: { quarter, at: userPayoutInstant(program, payoutWindowHours, userId, quarter) },
     unpaid: {},
     recentStatements: [],
     counters: { payments: 0, refunds: 0, duplicates: 0, rejected: 0 },
@@ -98,12 +112,14 @@ export function initialState(
   };
 }
 
-/** The oldest quarter an event may still belong to at `nowMs`: the window, or any quarter not closed yet. */
+/**
+ * The oldest quarter an event may still belong to at `nowMs`: the window (of the version in force now), or any quarter
+ * not closed yet.
+ */
 export function oldestAcceptedQuarter(state: CashbackState, nowMs: number): QuarterKey {
-  const windowStart = addQuarters(
-    quarterOfInstant(nowMs, state.program.timeZone),
-    -state.program.adjustmentWindowQuarters,
-  );
+  const program = programOf(state);
+  const current = quarterOfInstant(nowMs, program.timeZone);
+  const windowStart = addQuarters(current, -versionFor(program, current).adjustmentWindowQuarters);
   return quarterIndex(state.nextPayout.quarter) < quarterIndex(windowStart) ? state.nextPayout.quarter : windowStart;
 }
 
@@ -141,7 +157,7 @@ export function applyPayment(state: CashbackState, event: PaymentEvent, nowMs: n
   if (event.userId !== state.userId)
     return reject(state, event.paymentId, `payment is for user ${event.userId}, not ${state.userId}`, nowMs);
   if (findPayment(state, event.paymentId)) return duplicate(state);
-  const month = monthOfInstant(Date.parse(event.occurredAt), state.program.timeZone);
+  const month = monthOfInstant(Date.parse(event.occurredAt), programOf(state).timeZone);
   const outside = monthOutsideWindow(state, month, nowMs);
   if (outside) return reject(state, event.paymentId, outside, nowMs);
   const book = (state.months[month] ??= {});
@@ -199,6 +215,8 @@ export function paymentRemaining(state: CashbackState, paymentId: string): Cents
 
 export interface MonthTally {
   month: MonthKey;
+  /** The program version in force for the month, which sets its tier and rate. */
+  programVersion: number;
   /** Eligible payments not fully refunded. */
   eligiblePayments: number;
   netSpendCents: Cents;
@@ -230,7 +248,14 @@ function tallyOf(book: Record<string, PaymentEntry>): { eligiblePayments: number
 export function monthTally(state: CashbackState, month: MonthKey): MonthTally {
   const book = state.months[month];
   const { eligiblePayments, netSpendCents } = book ? tallyOf(book) : { eligiblePayments: 0, netSpendCents: 0 };
-  return { month, eligiblePayments, netSpendCents, cashback: monthCashback(eligiblePayments, netSpendCents) };
+  const version = versionForMonth(programOf(state), month);
+  return {
+    month,
+    programVersion: version.version,
+    eligiblePayments,
+    netSpendCents,
+    cashback: monthCashback(version, eligiblePayments, netSpendCents),
+  };
 }
 
 /** Drops what lies before the adjustment window: events there are rejected anyway, so nothing is lost. */

@@ -1,10 +1,12 @@
 // What a closed quarter's statement holds: the state carries recent ones, the statement module builds them.
 import type { MonthKey, QuarterKey } from './calendar.ts';
-import type { MinimumPolicy } from './config.ts';
+import type { MinimumPolicy } from './program.ts';
 import type { Cents, Hundredths } from './money.ts';
 
 export interface StatementLine {
   month: MonthKey;
+  /** The program version in force for the month: it set the tier and rate. */
+  programVersion: number;
   eligiblePayments: number;
   netSpendCents: Cents;
   tier: number;
@@ -15,6 +17,8 @@ export interface StatementLine {
 /** A month of an earlier, already closed quarter, recomputed because events landed in it after it was settled. */
 export interface Adjustment {
   month: MonthKey;
+  /** The month's own version: a late event is recomputed under the rules that applied to its month. */
+  programVersion: number;
   eligiblePayments: number;
   netSpendCents: Cents;
   tier: number;
@@ -28,6 +32,8 @@ export type StatementOutcome = 'payable' | 'below_minimum' | 'nothing_due';
 export interface QuarterStatement {
   userId: string;
   quarter: QuarterKey;
+  /** The program version the quarter was closed under: it set the minimum and its policy. */
+  programVersion: number;
   closedAt: string;
   lines: StatementLine[];
   adjustments: Adjustment[];

@@ -2,7 +2,6 @@
 import {
   addQuarters,
   monthsOfQuarter,
-  userPayoutInstant,
   quarterIndex,
   quarterOfMonth,
   type MonthKey,
@@ -10,15 +9,17 @@ import {
 } from './calendar.ts';
 import { LIMITS } from './config.ts';
 import { roundHalfUpToCents } from './money.ts';
-import { monthTally, type CashbackState } from './state.ts';
+import { tierFor, userPayoutInstant, versionFor, versionForMonth } from './program.ts';
+import { monthTally, programOf, type CashbackState } from './state.ts';
 import type { Adjustment, QuarterStatement, StatementLine, StatementOutcome } from './statement-types.ts';
-import { tierFor } from './tiers.ts';
 
+/** A month under the version in force for it: also for a late event in a month of an earlier version. */
 function line(state: CashbackState, month: MonthKey): StatementLine {
   const tally = monthTally(state, month);
-  const { tier, ratePercent } = tierFor(tally.eligiblePayments);
+  const { tier, ratePercent } = tierFor(versionForMonth(programOf(state), month), tally.eligiblePayments);
   return {
     month,
+    programVersion: tally.programVersion,
     eligiblePayments: tally.eligiblePayments,
     netSpendCents: tally.netSpendCents,
     tier,
@@ -37,6 +38,7 @@ function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {
     if (recomputed.cashback === previously) continue;
     result.push({
       month,
+      programVersion: recomputed.programVersion,
       eligiblePayments: recomputed.eligiblePayments,
       netSpendCents: recomputed.netSpendCents,
       tier: recomputed.tier,
@@ -55,7 +57,10 @@ function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {
  */
 export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatement {
   const { quarter } = state.nextPayout;
-  const { minimumPayoutCents, minimumPolicy } = state.program;
+  const program = programOf(state);
+  // The version in force for the quarter decides its minimum and payout.
+  const version = versionFor(program, quarter);
+  const { minimumPayoutCents, minimumPolicy } = version;
   const lines = monthsOfQuarter(quarter).map((month) => line(state, month));
   const adjusted = adjustments(state, quarter);
   const carriedIn = state.carryForward;
@@ -82,11 +87,12 @@ export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatem
   for (const a of adjusted) state.settled[a.month] = a.now;
   state.carryForward = carriedOut;
   const next = addQuarters(quarter, 1);
-  state.nextPayout = { quarter: next, at: userPayoutInstant(state.userId, next, state.program) };
+  state.nextPayout = { quarter: next, at: userPayoutInstant(program, state.payoutWindowHours, state.userId, next) };
 
   const statement: QuarterStatement = {
     userId: state.userId,
     quarter,
+    programVersion: version.version,
     closedAt: new Date(nowMs).toISOString(),
     lines,
     adjustments: adjusted,

@@ -2,14 +2,16 @@
 import { isoInZone, monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
 import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
 import type { QuarterStatement } from './statement-types.ts';
-import { monthTally, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
-import { paymentsToNextTier, tierFor } from './tiers.ts';
+import { paymentsToNextTier, tierFor, versionFor, versionForMonth } from './program.ts';
+import { monthTally, programOf, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
 
 export interface CashbackStatus {
   userId: string;
   asOf: string;
   currentMonth: {
     month: MonthKey;
+    /** The program version in force this month. */
+    programVersion: number;
     eligiblePayments: number;
     netSpendCents: Cents;
     tier: number;
@@ -19,6 +21,8 @@ export interface CashbackStatus {
   };
   openQuarter: {
     quarter: QuarterKey;
+    /** The program version the quarter will close under. */
+    programVersion: number;
     payoutAt: string;
     /** The payout day in the program time zone, e.g. 2027-04-04. */
     payoutDate: string;
@@ -50,9 +54,12 @@ export function payoutSummary(state: CashbackState): PayoutSummary {
 }
 
 export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
-  const month = monthOfInstant(nowMs, state.program.timeZone);
+  const program = programOf(state);
+  const zone = program.timeZone;
+  const month = monthOfInstant(nowMs, zone);
   const tally = monthTally(state, month);
-  const { tier, ratePercent } = tierFor(tally.eligiblePayments);
+  const version = versionForMonth(program, month);
+  const { tier, ratePercent } = tierFor(version, tally.eligiblePayments);
   const { quarter, at } = state.nextPayout;
   const estimated =
     monthsOfQuarter(quarter).reduce((sum, m) => sum + monthTally(state, m).cashback, 0) + state.carryForward;
@@ -61,17 +68,19 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
     asOf: new Date(nowMs).toISOString(),
     currentMonth: {
       month,
+      programVersion: version.version,
       eligiblePayments: tally.eligiblePayments,
       netSpendCents: tally.netSpendCents,
       tier,
       ratePercent,
-      paymentsToNextTier: paymentsToNextTier(tally.eligiblePayments),
+      paymentsToNextTier: paymentsToNextTier(version, tally.eligiblePayments),
     },
     openQuarter: {
       quarter,
+      programVersion: versionFor(program, quarter).version,
       payoutAt: new Date(at).toISOString(),
-      payoutDate: isoInZone(at, state.program.timeZone).slice(0, 10),
-      payoutTime: isoInZone(at, state.program.timeZone).slice(11, 16),
+      payoutDate: isoInZone(at, zone).slice(0, 10),
+      payoutTime: isoInZone(at, zone).slice(11, 16),
       estimated,
       estimatedCents: roundHalfUpToCents(estimated),
     },

@@ -6,6 +6,8 @@ import type { Cents, Hundredths } from '../domain/money.ts';
 
 export interface TierRow {
   month: string;
+  /** The program version in force for the month: it set the tiers. */
+  programVersion: number;
   tier: number;
   ratePercent: number;
   users: number;
@@ -68,11 +70,12 @@ export async function quarterReport(db: pg.Client, quarter: QuarterKey): Promise
     )
   ).rows[0];
   const tiers = await db.query(
-    `select l ->> 'month' as month, (l ->> 'tier')::int as tier, (l ->> 'ratePercent')::int as rate,
+    `select l ->> 'month' as month, coalesce((l ->> 'programVersion')::int, 1) as version,
+       (l ->> 'tier')::int as tier, (l ->> 'ratePercent')::int as rate,
        count(*) as users, sum((l ->> 'netSpendCents')::bigint) as spend, sum((l ->> 'cashback')::bigint) as cashback
      from quarter_statement s, jsonb_array_elements(s.statement -> 'lines') l
      where s.quarter = $1
-     group by 1, 2, 3 order by 1, 2`,
+     group by 1, 2, 3, 4 order by 1, 3`,
     [quarter],
   );
   return {
@@ -92,6 +95,7 @@ export async function quarterReport(db: pg.Client, quarter: QuarterKey): Promise
     },
     tiers: tiers.rows.map((r) => ({
       month: r.month,
+      programVersion: r.version,
       tier: r.tier,
       ratePercent: r.rate,
       users: num(r.users),

@@ -11,6 +11,7 @@ import { inSnapshot } from '../db/pg-session.ts';
 
 interface Row {
   user_id: string;
+  program_version: number;
   payout_status: string;
   paid_cents: string;
   ledger_entry_id: string | null;
@@ -24,6 +25,7 @@ export function statementColumns(quarter: QuarterKey): string[] {
   return [
     'user_id',
     'quarter',
+    'program_version',
     ...monthsOfQuarter(quarter).flatMap((month) => perMonth.map((field) => `${month}_${field}`)),
     'adjustments',
     'carried_in',
@@ -54,6 +56,7 @@ function record(quarter: QuarterKey, row: Row): string[] {
   return [
     row.user_id,
     quarter,
+    String(row.program_version),
     ...months,
     decimalHundredths(s.adjustments.reduce((sum, a) => sum + a.delta, 0)),
     decimalHundredths(s.carriedIn),
@@ -77,7 +80,7 @@ export function exportStatementLines(
   return inSnapshot(databaseUrl, async (db) => {
     const rows = db.query(
       new QueryStream(
-        `select s.user_id, s.payout_status, s.paid_cents, s.ledger_entry_id, e.idempotency_key as ledger_key,
+        `select s.user_id, s.program_version, s.payout_status, s.paid_cents, s.ledger_entry_id, e.idempotency_key as ledger_key,
            s.statement
          from quarter_statement s left join ledger_entry e on e.id = s.ledger_entry_id
          where s.quarter = $1 order by s.user_id`,

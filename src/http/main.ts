@@ -1,7 +1,7 @@
 // `npm run ingest`: the HTTP front door as a process of its own (npm start runs one beside the worker; compose too).
 import { Client, Connection } from '@temporalio/client';
 import { CashbackClient } from '../client/cashback-client.ts';
-import { programFrom, readEnvironment } from '../config/environment.ts';
+import { readEnvironment } from '../config/environment.ts';
 import { buildIngestServer } from './server.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(env.temporal.connectionOptions);
   const client = new Client({ connection, namespace: env.temporal.namespace });
   const app = buildIngestServer({
-    cashback: new CashbackClient(client, env.TEMPORAL_TASK_QUEUE, programFrom(env)),
+    cashback: new CashbackClient(client, env.TEMPORAL_TASK_QUEUE, { payoutWindowHours: env.PAYOUT_WINDOW_HOURS }),
     connection,
     ...(env.INGEST_TOKEN ? { token: env.INGEST_TOKEN } : {}),
   });

@@ -1,11 +1,13 @@
 // The rules offline: the same domain functions the workflow runs, over a file of events, without any server.
 // Time is the events' own: each user's clock is the latest occurredAt seen, and quarters close as it passes their
-// payout.
+// payout. Memory grows with users, not payments: a closed quarter's payments are dropped once they leave the adjustment
+// window, as the workflow drops them.
 import { applyRawEvent } from '../domain/apply-event.ts';
 import type { EventType } from '../domain/events.ts';
 import { quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
-import type { ProgramConfig } from '../domain/config.ts';
-import { initialState, type CashbackState } from '../domain/state.ts';
+import type { Program } from '../domain/program.ts';
+import { PROGRAM } from '../domain/program-versions.ts';
+import { initialState, pruneOutsideWindow, type CashbackState } from '../domain/state.ts';
 import { closeQuarter } from '../domain/statement.ts';
 import { expireHeldRefunds, isHeld } from '../domain/held-refunds.ts';
 import type { QuarterStatement } from '../domain/statement-types.ts';
@@ -26,11 +28,11 @@ interface UserBook {
 export class Simulation {
   readonly problems: LineProblem[] = [];
   private readonly users = new Map<string, UserBook>();
-  private readonly program: ProgramConfig;
+  readonly program: Program;
   events = 0;
   duplicates = 0;
 
-  constructor(program: ProgramConfig) {
+  constructor(program: Program = PROGRAM) {
     this.program = program;
   }
 
@@ -53,7 +55,10 @@ export class Simulation {
     if (!book) {
       // Books open at the quarter of the user's first event, whenever the file starts.
       book = {
-        state: initialState(userId, at, this.program, quarterOfInstant(at, this.program.timeZone)),
+        state: initialState(userId, at, {
+          program: this.program,
+          openFrom: quarterOfInstant(at, this.program.timeZone),
+        }),
         clock: at,
         statements: [],
         heldAt: new Map(),
@@ -84,6 +89,7 @@ export class Simulation {
   }
 
   private closeDue(book: UserBook, due: (state: CashbackState) => boolean): void {
+    if (!due(book.state)) return;
     while (due(book.state)) {
       const closedAt = book.state.nextPayout.at;
       book.statements.push(closeQuarter(book.state, closedAt));
@@ -97,5 +103,6 @@ export class Simulation {
         });
       }
     }
+    pruneOutsideWindow(book.state, book.clock);
   }
 }

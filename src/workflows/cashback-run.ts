@@ -16,7 +16,6 @@ import {
 import type { CreditResult, PayoutActivities } from '../activities/payout-activities.ts';
 import { applyRawEvent } from '../domain/apply-event.ts';
 import { parseQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
-import { DEFAULT_PROGRAM } from '../domain/config.ts';
 import { describeRawEvent, type EventType } from '../domain/events.ts';
 import { expireHeldRefunds } from '../domain/held-refunds.ts';
 import { formatEuros } from '../domain/money.ts';
@@ -68,8 +67,10 @@ export class CashbackRun {
   private readonly searchAttributes: SearchAttributePublisher;
 
   constructor(input: CashbackWorkflowInput) {
-    const program = input.program ?? DEFAULT_PROGRAM;
-    this.state = input.state ?? initialState(input.userId, Date.now(), program, input.history?.fromQuarter);
+    const { program, payoutWindowHours, history } = input;
+    this.state =
+      input.state ??
+      initialState(input.userId, Date.now(), { program, payoutWindowHours, openFrom: history?.fromQuarter });
     this.pending = [...(input.state ? [] : (input.history?.events ?? [])), ...(input.pending ?? [])];
     this.firstQuarter = this.state.nextPayout.quarter;
     this.searchAttributes = new SearchAttributePublisher(workflowInfo().typedSearchAttributes);

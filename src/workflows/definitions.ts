@@ -1,8 +1,8 @@
 // The workflow's public surface, shared by the workflow, the client and the tests.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { QuarterKey } from '../domain/calendar.ts';
-import type { ProgramConfig } from '../domain/config.ts';
 import type { EventType } from '../domain/events.ts';
+import type { Program } from '../domain/program.ts';
 import type { CashbackState } from '../domain/state.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 
@@ -49,8 +49,10 @@ export interface PendingEvent {
 
 export interface CashbackWorkflowInput {
   userId: string;
-  /** Rules for a new user; a continued run keeps the ones in its state. */
-  program?: ProgramConfig;
+  /** A new user's payout window in hours (PAYOUT_WINDOW_HOURS); a continued run keeps the one in its state. */
+  payoutWindowHours?: number;
+  /** Benches and tests only: a whole program in place of the shipped versions (see CashbackState.program). */
+  program?: Program;
   /** Carried over continue-as-new. */
   state?: CashbackState;
   pending?: PendingEvent[];

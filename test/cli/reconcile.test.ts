@@ -25,8 +25,8 @@ describe('reconcile', () => {
     await withSession(database.url, async (db) => {
       // A statement marked paid with no transfer behind it.
       await db.query(
-        `insert into quarter_statement (user_id, quarter, payout_status, paid_cents, statement)
-         values ('rec-no-transfer', $1, 'paid', 700, $2)`,
+        `insert into quarter_statement (user_id, quarter, program_version, payout_status, paid_cents, statement)
+         values ('rec-no-transfer', $1, 1, 'paid', 700, $2)`,
         [quarter, JSON.stringify(payableStatement('rec-no-transfer', 700, quarter))],
       );
       // A balanced transfer with no statement.

@@ -3,7 +3,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createPayoutActivities } from '../../src/activities/payout-activities.ts';
-import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
 import { splitCents } from '../../src/domain/money.ts';
 import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 import { withSession } from '../../src/db/pg-session.ts';
@@ -16,7 +15,7 @@ const database = ownDatabase();
 
 /** The worked example through the real rules: 1 × €100 in January, 12 for €200 in February, 22 for €300 in March. */
 function seedStatement(userId: string): QuarterStatement {
-  const simulation = new Simulation(DEFAULT_PROGRAM);
+  const simulation = new Simulation();
   let line = 0;
   for (const [month, count, total] of [
     [1, 1, 10_000],
@@ -57,7 +56,15 @@ describe('report', () => {
         }),
       ),
     );
-    const adjustment = { month: '2026-12', eligiblePayments: 0, netSpendCents: 0, tier: 0, previously: 30_000, now: 0 };
+    const adjustment = {
+      month: '2026-12',
+      programVersion: 1,
+      eligiblePayments: 0,
+      netSpendCents: 0,
+      tier: 0,
+      previously: 30_000,
+      now: 0,
+    };
     await inActivity(() =>
       activities.saveStatement(
         statement('rep-clawback', {
@@ -92,9 +99,33 @@ describe('report', () => {
       clawbacksOutstanding: { users: 1, amount: -30_000 },
       adjustments: { months: 1, users: 1, up: 0, down: -30_000 },
       tiers: [
-        { month: '2027-01', tier: 1, ratePercent: 1, users: 1, netSpendCents: 10_000, cashback: 10_000 },
-        { month: '2027-02', tier: 2, ratePercent: 2, users: 1, netSpendCents: 20_000, cashback: 40_000 },
-        { month: '2027-03', tier: 3, ratePercent: 3, users: 1, netSpendCents: 30_000, cashback: 90_000 },
+        {
+          month: '2027-01',
+          programVersion: 1,
+          tier: 1,
+          ratePercent: 1,
+          users: 1,
+          netSpendCents: 10_000,
+          cashback: 10_000,
+        },
+        {
+          month: '2027-02',
+          programVersion: 1,
+          tier: 2,
+          ratePercent: 2,
+          users: 1,
+          netSpendCents: 20_000,
+          cashback: 40_000,
+        },
+        {
+          month: '2027-03',
+          programVersion: 1,
+          tier: 3,
+          ratePercent: 3,
+          users: 1,
+          netSpendCents: 30_000,
+          cashback: 90_000,
+        },
       ],
     });
 

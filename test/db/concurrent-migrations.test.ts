@@ -28,7 +28,11 @@ describe('migrations', () => {
     expect(applied).toHaveLength(1);
     for (const worker of workers) expect(worker.output()).not.toMatch(/"level":"error"|worker failed/);
     const { rows } = await withSession(database.url, (db) => db.query('select name from mikro_orm_migrations'));
-    expect(rows.map((row) => row.name)).toEqual(['20261124000000_initial_schema', '20261125000000_double_entry']);
+    expect(rows.map((row) => row.name)).toEqual([
+      '20261124000000_initial_schema',
+      '20261125000000_double_entry',
+      '20261126000000_program_versions',
+    ]);
   });
 
   it('three migrations at the same instant on an empty database: exactly one applies, none fails', async () => {
@@ -37,7 +41,11 @@ describe('migrations', () => {
     const fresh = await isolatedDatabaseOn(inject('databaseUrl'));
     try {
       const results = await Promise.all([1, 2, 3].map(() => migrateDatabase(fresh.url)));
-      expect(results.flat()).toEqual(['20261124000000_initial_schema', '20261125000000_double_entry']);
+      expect(results.flat()).toEqual([
+        '20261124000000_initial_schema',
+        '20261125000000_double_entry',
+        '20261126000000_program_versions',
+      ]);
     } finally {
       await fresh.stop();
     }

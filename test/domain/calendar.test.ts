@@ -3,7 +3,6 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addQuarters,
-  firstOpenQuarter,
   monthOfInstant,
   monthsOfQuarter,
   parseQuarterKey,
@@ -11,9 +10,9 @@ import {
   payoutOffsetMs,
   quarterEnd,
   quarterOfInstant,
-  userPayoutInstant,
 } from '../../src/domain/calendar.ts';
-import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
+import { firstOpenQuarter, quarterPayoutInstant, userPayoutInstant } from '../../src/domain/program.ts';
+import { PROGRAM } from '../../src/domain/program-versions.ts';
 
 const zone = 'Europe/Stockholm';
 const at = (iso: string) => Date.parse(iso);
@@ -46,9 +45,9 @@ describe('program calendar (Europe/Stockholm)', () => {
   });
 
   it('knows the first quarter still open: the previous one during its grace period', () => {
-    expect(firstOpenQuarter(at('2027-04-02T12:00:00Z'), zone, 3)).toBe('2027-Q1');
-    expect(firstOpenQuarter(at('2027-04-04T12:00:00Z'), zone, 3)).toBe('2027-Q2');
-    expect(firstOpenQuarter(at('2028-01-02T12:00:00Z'), zone, 3)).toBe('2027-Q4');
+    expect(firstOpenQuarter(PROGRAM, at('2027-04-02T12:00:00Z'))).toBe('2027-Q1');
+    expect(firstOpenQuarter(PROGRAM, at('2027-04-04T12:00:00Z'))).toBe('2027-Q2');
+    expect(firstOpenQuarter(PROGRAM, at('2028-01-02T12:00:00Z'))).toBe('2027-Q4');
   });
 
   it('walks quarters across years and rejects malformed ones', () => {
@@ -72,20 +71,18 @@ describe('program calendar (Europe/Stockholm)', () => {
 });
 
 describe('payout window', () => {
-  const program = { ...DEFAULT_PROGRAM, payoutWindowHours: 24 };
-  const base = payoutInstant('2027-Q1', program.timeZone, program.settlementGraceDays);
+  const program = PROGRAM;
+  const base = quarterPayoutInstant(program, '2027-Q1');
+  const instant = (userId: string, windowHours = 24) => userPayoutInstant(program, windowHours, userId, '2027-Q1');
 
   it('gives two users different instants inside the window, the same ones every time', () => {
-    const [a, b] = [userPayoutInstant('alice', '2027-Q1', program), userPayoutInstant('bob', '2027-Q1', program)];
+    const [a, b] = [instant('alice'), instant('bob')];
     expect(a).not.toBe(b);
     for (const at of [a, b]) {
       expect(at).toBeGreaterThanOrEqual(base);
       expect(at).toBeLessThan(base + 24 * 3_600_000);
     }
-    expect([userPayoutInstant('alice', '2027-Q1', program), userPayoutInstant('bob', '2027-Q1', program)]).toEqual([
-      a,
-      b,
-    ]);
+    expect([instant('alice'), instant('bob')]).toEqual([a, b]);
     // Still the promised day: Q1 is paid on 4 April, local time.
     expect(DateTime.fromMillis(a, { zone: program.timeZone }).toISODate()).toBe('2027-04-04');
   });
@@ -95,6 +92,6 @@ describe('payout window', () => {
     for (let i = 0; i < 24_000; i++) hours[Math.floor(payoutOffsetMs(`user-${i}`, 24) / 3_600_000)]! += 1;
     expect(Math.min(...hours)).toBeGreaterThan(800); // 1,000 expected per hour
     expect(Math.max(...hours)).toBeLessThan(1_200);
-    expect(userPayoutInstant('alice', '2027-Q1', { ...program, payoutWindowHours: 0 })).toBe(base);
+    expect(instant('alice', 0)).toBe(base);
   });
 });

@@ -7,7 +7,8 @@ import { paymentKinds } from '../../src/domain/events.ts';
 import { roundHalfUpToCents } from '../../src/domain/money.ts';
 import { closeQuarter } from '../../src/domain/statement.ts';
 import { initialState, monthTally, type CashbackState } from '../../src/domain/state.ts';
-import { tierFor } from '../../src/domain/tiers.ts';
+import { tierFor, versionForMonth } from '../../src/domain/program.ts';
+import { PROGRAM } from '../../src/domain/program-versions.ts';
 
 const user = 'prop-user';
 const start = Date.parse('2027-01-05T00:00:00+01:00');
@@ -46,7 +47,8 @@ describe('properties of the rules', () => {
         expect(statement.total).toBeGreaterThanOrEqual(0);
         expect(statement.payableCents).toBeGreaterThanOrEqual(0);
         const exact = statement.lines.reduce(
-          (sum, l) => sum + l.netSpendCents * tierFor(l.eligiblePayments).ratePercent,
+          (sum, l) =>
+            sum + l.netSpendCents * tierFor(versionForMonth(PROGRAM, l.month), l.eligiblePayments).ratePercent,
           0,
         );
         expect(statement.total).toBe(exact);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyRawEvent } from '../../src/domain/apply-event.ts';
-import { DEFAULT_PROGRAM } from '../../src/domain/config.ts';
+import { PROGRAM } from '../../src/domain/program-versions.ts';
 import { closeQuarter, payoutIdempotencyKey } from '../../src/domain/statement.ts';
 import { initialState, type CashbackState } from '../../src/domain/state.ts';
 import { statusOf } from '../../src/domain/status.ts';
@@ -73,7 +73,9 @@ describe('quarter statement', () => {
   });
 
   it('forfeits a below-minimum amount under the forfeit policy and records it', () => {
-    const state = initialState(user, start, { ...DEFAULT_PROGRAM, minimumPolicy: 'forfeit' });
+    const state = initialState(user, start, {
+      program: { ...PROGRAM, versions: PROGRAM.versions.map((v) => ({ ...v, minimumPolicy: 'forfeit' as const })) },
+    });
     pay(state, 5_000, '2027-01-10T12:00:00+01:00');
     expect(closeQuarter(state, afterQ1)).toMatchObject({
       payableCents: 0,

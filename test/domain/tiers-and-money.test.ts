@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatEuros, formatHundredths, roundHalfUpToCents } from '../../src/domain/money.ts';
-import { monthCashback, paymentsToNextTier, tierFor } from '../../src/domain/tiers.ts';
+import { paymentsToNextTier, tierFor, versionFor } from '../../src/domain/program.ts';
+import { PROGRAM } from '../../src/domain/program-versions.ts';
+import { monthCashback } from '../../src/domain/tiers.ts';
 
-describe('tiers', () => {
+const v1 = versionFor(PROGRAM, '2027-Q1');
+
+describe('tiers (program version 1)', () => {
   it.each([
     [0, 0, 0, 1],
     [1, 1, 1, 11],
@@ -12,16 +16,16 @@ describe('tiers', () => {
     [20, 3, 3, undefined],
     [500, 3, 3, undefined],
   ])('%i eligible payments → tier %i at %i %% (%s more for the next)', (count, tier, rate, next) => {
-    expect(tierFor(count)).toMatchObject({ tier, ratePercent: rate });
-    expect(paymentsToNextTier(count)).toBe(next);
+    expect(tierFor(v1, count)).toMatchObject({ tier, ratePercent: rate });
+    expect(paymentsToNextTier(v1, count)).toBe(next);
   });
 
   it('applies the month rate to the whole net spend, exactly in hundredths of a cent', () => {
-    expect(monthCashback(1, 10_000)).toBe(10_000);
-    expect(monthCashback(12, 20_000)).toBe(40_000);
-    expect(monthCashback(22, 30_000)).toBe(90_000);
-    expect(monthCashback(11, 12_345)).toBe(12_345);
-    expect(monthCashback(0, 0)).toBe(0);
+    expect(monthCashback(v1, 1, 10_000)).toBe(10_000);
+    expect(monthCashback(v1, 12, 20_000)).toBe(40_000);
+    expect(monthCashback(v1, 22, 30_000)).toBe(90_000);
+    expect(monthCashback(v1, 11, 12_345)).toBe(12_345);
+    expect(monthCashback(v1, 0, 0)).toBe(0);
   });
 });
 

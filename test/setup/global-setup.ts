@@ -1,4 +1,5 @@
-// Once per test run: an isolated PostgreSQL database with the schema migrated, and the workflow bundle built once.
+// Once per test run: an isolated PostgreSQL database with the schema migrated, and the workflow bundles built once: the
+// shipped one, and one of a deploy that brings the next program version (test/support/next-program.ts).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +7,13 @@ import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { testDatabase } from '../support/database.ts';
 import { bundleWorkflows } from '../../src/worker/create-worker.ts';
+import { bundleWithProgram, nextProgramModule } from '../support/bundles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     workflowBundlePath: string;
+    nextProgramBundlePath: string;
   }
 }
 
@@ -28,8 +31,11 @@ export default async function setup(project: TestProject) {
   });
   const workflowBundlePath = join(bundleDir, 'workflows.js');
   await writeFile(workflowBundlePath, code);
+  const nextProgramBundlePath = join(bundleDir, 'workflows-next-program.js');
+  await writeFile(nextProgramBundlePath, await bundleWithProgram(nextProgramModule));
   project.provide('databaseUrl', database.url);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('nextProgramBundlePath', nextProgramBundlePath);
   return async () => {
     await database.stop();
     await rm(bundleDir, { recursive: true, force: true });

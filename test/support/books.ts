@@ -46,6 +46,7 @@ export function handMadeStatement(
   return {
     userId,
     quarter,
+    programVersion: 1,
     closedAt: '2027-04-04T00:00:00.000Z',
     lines: [],
     adjustments: [],

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
-import { DEFAULT_PROGRAM, type ProgramConfig } from '../../src/domain/config.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { QuarterStatementRecord } from '../../src/db/entities/quarter-statement-record.ts';
 import { openOrm } from '../../src/db/orm.ts';
@@ -40,22 +39,38 @@ export interface Harness {
   /** A user's ledger and a quarter's statement, read in one snapshot (so an assertion can compare them). */
   books(userId: string, quarter: string): Promise<{ ledger: LedgerLine[]; statement: StatementRow | null }>;
   setAccountStatus(userId: string, status: 'open' | 'closed' | 'blocked'): Promise<void>;
+  /** A deploy: the worker stops and one built from `workflowBundlePath` takes over the task queue. */
+  redeploy(workflowBundlePath: string): Promise<void>;
 }
 
-export async function withHarness(
-  run: (h: Harness) => Promise<void>,
-  program: ProgramConfig = DEFAULT_PROGRAM,
-): Promise<void> {
+export interface HarnessOptions {
+  /**
+   * Workers without a workflow cache, so that `redeploy` works: the time-skipping server cannot move a workflow off a
+   * stopped worker's sticky queue (ResetStickyTaskQueue is unimplemented there), and its clock stands still meanwhile.
+   * Every workflow task then replays the history on the current bundle.
+   */
+  redeployable?: boolean;
+}
+
+export async function withHarness(run: (h: Harness) => Promise<void>, options: HarnessOptions = {}): Promise<void> {
   const env = await startTimeSkippingServer();
   const orm = await openOrm(inject('databaseUrl'), { poolMax: 4 });
   const taskQueue = `cashback-test-${randomUUID()}`;
-  const worker = await createCashbackWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    orm,
-    workflowBundleCodePath: inject('workflowBundlePath'),
-  });
-  const running = worker.run();
+  const startWorker = async (workflowBundleCodePath: string) => {
+    const worker = await createCashbackWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      orm,
+      workflowBundleCodePath,
+      ...(options.redeployable ? { maxCachedWorkflows: 0 } : {}),
+    });
+    return { worker, running: worker.run() };
+  };
+  let current = await startWorker(inject('workflowBundlePath'));
+  const stopWorker = async () => {
+    current.worker.shutdown();
+    await current.running;
+  };
   // The client checks event dates against the server's (skipped) clock, as it would against real time in production.
   let clockOffset = (await env.currentTimeMs()) - Date.now();
   // The Java test server accepts a client keepalive ping at most every 5 minutes and answers more frequent ones with
@@ -67,10 +82,15 @@ export async function withHarness(
     channelArgs: { 'grpc.keepalive_time_ms': 6 * 60_000 },
   });
   const harness: Harness = {
+    async redeploy(workflowBundlePath) {
+      if (!options.redeployable) throw new Error('redeploy needs withHarness(run, { redeployable: true })');
+      await stopWorker();
+      current = await startWorker(workflowBundlePath);
+    },
     env,
     orm,
     taskQueue,
-    cashback: new CashbackClient(new Client({ connection }), taskQueue, program, () => Date.now() + clockOffset),
+    cashback: new CashbackClient(new Client({ connection }), taskQueue, { now: () => Date.now() + clockOffset }),
     newUser: (prefix = 'user') => `${prefix}-${randomUUID().slice(0, 8)}`,
     async advanceTo(iso) {
       const target = Date.parse(iso);
@@ -100,8 +120,7 @@ export async function withHarness(
   try {
     await run(harness);
   } finally {
-    worker.shutdown();
-    await running;
+    await stopWorker();
     await orm.close();
     await connection.close();
     await env.teardown();

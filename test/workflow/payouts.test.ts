@@ -126,6 +126,7 @@ describe('payouts', () => {
       expect(q2?.statement.adjustments).toEqual([
         {
           month: '2027-01',
+          programVersion: 1,
           eligiblePayments: 1,
           netSpendCents: 20_000,
           tier: 1,

@@ -1,8 +1,9 @@
 // `demo`: replays the program's worked example for a new user on the running engine and shows the €14.00 credit.
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { payoutInstant } from '../../domain/calendar.ts';
 import { formatEuros, splitCents } from '../../domain/money.ts';
+import { quarterPayoutInstant } from '../../domain/program.ts';
+import { PROGRAM } from '../../domain/program-versions.ts';
 import { payoutIdempotencyKey } from '../../domain/statement.ts';
 import { LedgerEntry } from '../../db/entities/ledger-entry.ts';
 import { workflowIdFor } from '../../workflows/definitions.ts';
@@ -11,11 +12,11 @@ import { printJson } from '../output.ts';
 import { statementCommand } from './statements.ts';
 
 export async function demoCommand(ctx: CliContext, options: { json?: boolean; timeout: string }): Promise<void> {
-  const zone = ctx.env.PROGRAM_TIME_ZONE;
+  const zone = PROGRAM.timeZone;
   // The latest Q1 whose payout instant has passed, so the engine closes and pays it at once.
   let year = DateTime.now().setZone(zone).year;
   const windowMs = ctx.env.PAYOUT_WINDOW_HOURS * 3_600_000; // every user of that Q1 is paid once the whole window passed
-  if (Date.now() < payoutInstant(`${year}-Q1`, zone, ctx.env.SETTLEMENT_GRACE_DAYS) + windowMs) year -= 1;
+  if (Date.now() < quarterPayoutInstant(PROGRAM, `${year}-Q1`) + windowMs) year -= 1;
   const quarter = `${year}-Q1`;
   const userId = `demo-${randomUUID().slice(0, 8)}`;
   const at = (month: number) => DateTime.fromObject({ year, month, day: 15, hour: 12 }, { zone }).toISO()!;

@@ -47,7 +47,7 @@ export async function reportCommand(
     ['month', 'tier', 'users', 'net spend', 'cashback (exact)'],
     report.tiers.map((t) => [
       t.month,
-      `${t.tier} (${t.ratePercent} %)`,
+      `${t.tier} (${t.ratePercent} %, v${t.programVersion})`,
       t.users,
       formatEuros(t.netSpendCents),
       formatHundredths(t.cashback),

@@ -1,5 +1,6 @@
 // `status <userId>`: the user's month, tier, open quarter estimate, payouts and counters, from the workflow.
 import { formatEuros, formatHundredths } from '../../domain/money.ts';
+import { PROGRAM } from '../../domain/program-versions.ts';
 import type { CliContext } from '../context.ts';
 import { colourStatus, formatInstant, printJson, printPairs, printTable } from '../output.ts';
 
@@ -8,18 +9,19 @@ export async function statusCommand(ctx: CliContext, userId: string, options: { 
   if (options.json) return printJson(status);
   const m = status.currentMonth;
   const { openQuarter: open, counters } = status;
-  const zone = ctx.env.PROGRAM_TIME_ZONE;
+  const zone = PROGRAM.timeZone;
   printPairs([
     ['user', status.userId],
     ['month', `${m.month}: ${m.eligiblePayments} eligible payments, ${formatEuros(m.netSpendCents)} net spend`],
     [
       'tier',
-      `${m.tier} (${m.ratePercent} %), ` +
+      `${m.tier} (${m.ratePercent} %, program v${m.programVersion}), ` +
         (m.paymentsToNextTier === undefined ? 'top tier' : `${m.paymentsToNextTier} more payments for the next`),
     ],
     [
       'open quarter',
-      `${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${formatInstant(open.payoutAt, zone)}`,
+      `${open.quarter}: about ${formatEuros(open.estimatedCents)}, paid on ${formatInstant(open.payoutAt, zone)} ` +
+        `(program v${open.programVersion})`,
     ],
     ['carried forward', formatHundredths(status.carryForward)],
     ['payout status', colourStatus(status.payoutStatus)],

@@ -15,6 +15,8 @@ export const QuarterStatementRecord = defineEntity({
   properties: {
     userId: p.text().primary(),
     quarter: p.text().primary(),
+    /** The program version the quarter was closed under (also in the statement). */
+    programVersion: p.integer(),
     payoutStatus: p.enum(payoutStatuses),
     paidCents: p.bigint('number'),
     ledgerEntry: () =>

@@ -1,0 +1,50 @@
+// Workflow bundles as a deploy would build them, with another program module in place of the shipped one.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sharedWorkflowModules, workflowsPath } from '../../src/worker/create-worker.ts';
+
+const shipped = fileURLToPath(new URL('../../src/domain/program-versions.ts', import.meta.url));
+export const nextProgramModule = fileURLToPath(new URL('./next-program.ts', import.meta.url));
+
+interface ResolveData {
+  request: string;
+  context: string;
+  contextInfo: { issuer: string };
+}
+interface Compiler {
+  hooks: {
+    normalModuleFactory: {
+      tap(
+        name: string,
+        fn: (factory: { hooks: { beforeResolve: { tap(n: string, f: (d: ResolveData) => void): void } } }) => void,
+      ): void;
+    };
+  };
+}
+
+/**
+ * The workflows bundled with `programModule` wherever they import src/domain/program-versions.ts (the module itself
+ * still imports the shipped one): what a deploy of a new program version ships.
+ */
+export async function bundleWithProgram(programModule: string): Promise<string> {
+  const replace = {
+    apply(compiler: Compiler) {
+      compiler.hooks.normalModuleFactory.tap('program', (factory) =>
+        factory.hooks.beforeResolve.tap('program', (data) => {
+          const target = resolve(data.context, data.request);
+          if (target === shipped && data.contextInfo.issuer !== programModule) data.request = programModule;
+        }),
+      );
+    },
+  };
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    preloadModules: sharedWorkflowModules,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+    webpackConfigHook: (config) => ({ ...config, plugins: [...(config.plugins ?? []), replace as never] }),
+  });
+  if (!code.includes(programModule.split('/').slice(-2).join('/')))
+    throw new Error(`the bundle did not take ${programModule} in place of the shipped program`);
+  return code;
+}
