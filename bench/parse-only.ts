@@ -2,5 +2,5 @@
 import { readEvents } from '../src/simulator/read-events.ts';
 
 let events = 0;
-for await (const event of readEvents(process.argv[2]!)) if (!event.problem) events += 1;
+for await (const batch of readEvents(process.argv[2]!)) for (const event of batch) if (!event.problem) events += 1;
 console.log(events);

@@ -1,14 +1,14 @@
 // Refunds that arrive before their payment (a retrying producer, a queue partitioned by anything but the user): held in
 // the user's state, applied when the payment arrives, in the payment's month, as if delivered in order; rejected,
 // visibly, when the refund's quarter leaves the adjustment window with no payment.
-import { monthOfInstant, quarterIndex, quarterOfMonth } from './calendar.ts';
+import { instantOf, monthOfInstant, quarterIndex, quarterOfMonth } from './calendar.ts';
 import { LIMITS } from './config.ts';
 import type { RefundEvent } from './events.ts';
 import {
   applyRefund,
   duplicate,
   monthOutsideWindow,
-  oldestAcceptedQuarter,
+  oldestAcceptedIndex,
   programOf,
   reject,
   type CashbackState,
@@ -22,7 +22,7 @@ export function isHeld(state: CashbackState, refundId: string): boolean {
 /** Holds a validated refund whose payment is unknown; a repeat is a duplicate, a full hold or an old refund a rejection. */
 export function holdRefund(state: CashbackState, refund: RefundEvent, nowMs: number): Outcome {
   if (isHeld(state, refund.refundId)) return duplicate(state);
-  const month = monthOfInstant(Date.parse(refund.occurredAt), programOf(state).timeZone);
+  const month = monthOfInstant(instantOf(refund.occurredAt), programOf(state).timeZone);
   const outside = monthOutsideWindow(state, month, nowMs);
   if (outside)
     return reject(state, refund.refundId, `refund of unknown payment ${refund.paymentId}: ${outside}`, nowMs);
@@ -44,7 +44,7 @@ export function releaseHeldRefunds(state: CashbackState, paymentId: string, nowM
 
 /** Rejects the held refunds whose quarter has left the adjustment window: their payment can no longer count. */
 export function expireHeldRefunds(state: CashbackState, nowMs: number): void {
-  const oldest = quarterIndex(oldestAcceptedQuarter(state, nowMs));
+  const oldest = oldestAcceptedIndex(state, nowMs);
   const expired = state.heldRefunds.filter((held) => quarterIndex(held.until) < oldest);
   if (!expired.length) return;
   state.heldRefunds = state.heldRefunds.filter((held) => quarterIndex(held.until) >= oldest);

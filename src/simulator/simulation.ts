@@ -4,7 +4,7 @@
 // window, as the workflow drops them.
 import { applyRawEvent } from '../domain/apply-event.ts';
 import type { EventType } from '../domain/events.ts';
-import { quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
+import { instantOf, quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
 import type { Program } from '../domain/program.ts';
 import { PROGRAM } from '../domain/program-versions.ts';
 import { initialState, pruneOutsideWindow, type CashbackState } from '../domain/state.ts';
@@ -40,7 +40,7 @@ export class Simulation {
   apply(line: number, type: EventType, raw: unknown): void {
     this.events += 1;
     const { userId, occurredAt } = (raw ?? {}) as { userId?: unknown; occurredAt?: unknown };
-    const at = typeof occurredAt === 'string' ? Date.parse(occurredAt) : Number.NaN;
+    const at = typeof occurredAt === 'string' ? instantOf(occurredAt) : Number.NaN;
     if (typeof userId !== 'string' || !userId || !Number.isFinite(at)) {
       this.problems.push({
         line,

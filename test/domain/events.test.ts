@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEligible, paymentKinds, validateEvent } from '../../src/domain/events.ts';
+import { isEligible, MAX_EVENT_BYTES, paymentKinds, validateEvent } from '../../src/domain/events.ts';
 
 const now = Date.parse('2027-01-15T12:00:00Z');
 const good = {
@@ -49,6 +49,28 @@ describe('event validation', () => {
     const result = validateEvent('payment', event, now);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('; ')).toMatch(message);
+  });
+
+  it('accepts no event near the size limit: every field is bounded, so only a refused one is measured', () => {
+    const id = 'x'.repeat(128);
+    const largest = {
+      refundId: id,
+      paymentId: id,
+      userId: id,
+      amount: { cents: 100_000_000, currency: 'EUR' },
+      occurredAt: '2026-11-01T00:00:00.123456789012+01:00'.slice(0, 40),
+    };
+    const { refundId: _, ...common } = largest;
+    const payment = { ...common, kind: 'shop_on_the_spot', fundingAccount: 'sepa_direct_debit' };
+    expect(validateEvent('refund', largest, now)).toMatchObject({ ok: true });
+    expect(validateEvent('payment', payment, now)).toMatchObject({ ok: true });
+    for (const event of [largest, payment]) expect(JSON.stringify(event).length).toBeLessThan(MAX_EVENT_BYTES / 2);
+    expect(
+      validateEvent('payment', { ...payment, occurredAt: `${'2026-11-01T00:00:00.'}${'1'.repeat(30)}Z` }, now),
+    ).toEqual({
+      ok: false,
+      errors: ['occurredAt must be at most 40 characters'],
+    });
   });
 
   it('rejects a refund without a refundId or with a bad amount', () => {

@@ -61,13 +61,15 @@ async function applyFile(path: string, size: number, simulations: Simulation[], 
   const estimatedLines = Math.max(1, Math.round(size / averageLineBytes(path)));
   bar?.start(estimatedLines, 0);
   let lines = 0;
-  for await (const event of readEvents(path)) {
-    lines = event.line;
-    for (const simulation of simulations) {
-      if (event.problem) simulation.problems.push({ line: event.line, reason: event.problem });
-      else simulation.apply(event.line, event.type!, event.raw);
+  for await (const events of readEvents(path)) {
+    for (const event of events) {
+      lines = event.line;
+      for (const simulation of simulations) {
+        if (event.problem) simulation.problems.push({ line: event.line, reason: event.problem });
+        else simulation.apply(event.line, event.type!, event.raw);
+      }
     }
-    if (bar && lines % 10_000 === 0) bar.update(Math.min(lines, estimatedLines));
+    bar?.update(Math.min(lines, estimatedLines));
   }
   bar?.setTotal(lines);
   bar?.update(lines);
