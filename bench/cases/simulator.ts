@@ -1,4 +1,5 @@
-// Simulator: payments/s of `simulate` over a large CSV file, and its peak memory. Baseline: parsing the file alone.
+// Simulator: rows/s of `simulate` over a large CSV file against parsing the same file alone; its peak memory over a year
+// against half a year of the same users (flat when closed quarters are dropped); and `--compare` against a single run.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,15 +11,16 @@ import { measureProcess as measure, row, type Row } from '../support.ts';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const parseOnly = fileURLToPath(new URL('../parse-only.ts', import.meta.url));
+const proposed = fileURLToPath(new URL('../../examples/program-proposed.json', import.meta.url));
+const DAY_MS = 86_400_000;
 
-async function writeFile(path: string, rows: number): Promise<void> {
+/** `rows` events of `users` users over `days` from 2026-01-01, in time order; every 50th row is a partial refund. */
+async function writeFile(path: string, rows: number, users: number, days: number): Promise<void> {
   const out = createWriteStream(path);
   out.write(`${CSV_COLUMNS.join(',')}\n`);
-  const users = Math.max(1, Math.floor(rows / 100));
   const start = Date.UTC(2026, 0, 1);
   for (let i = 0; i < rows; i++) {
-    // Time moves forward through the file (a year), users interleave, every 50th row is a partial refund.
-    const at = new Date(start + Math.floor((i / rows) * 365 * 86_400_000)).toISOString();
+    const at = new Date(start + Math.floor((i / rows) * days * DAY_MS)).toISOString();
     const line =
       i % 50 === 49
         ? `refund,r${i},u${(i - 1) % users},p${i - 1},100,EUR,,,${at}`
@@ -30,27 +32,46 @@ async function writeFile(path: string, rows: number): Promise<void> {
 
 export async function simulator(ctx: BenchContext): Promise<Row[]> {
   const rows = ctx.quick ? 50_000 : 1_000_000;
+  const users = rows / 100;
   const dir = await mkdtemp(join(tmpdir(), 'seqr-bench-'));
   try {
-    const file = join(dir, 'payments.csv');
-    ctx.log(`simulator: writing ${rows} rows`);
-    await writeFile(file, rows);
-    const parse = await measure([parseOnly, file]);
-    const simulate = await measure([cli, 'simulate', file, '--quiet']);
+    const year = join(dir, 'year.csv');
+    const halfYear = join(dir, 'half-year.csv');
+    ctx.log(`simulator: writing ${rows} rows of ${users} users over a year, and half of them over half a year`);
+    await writeFile(year, rows, users, 365);
+    await writeFile(halfYear, rows / 2, users, 182);
+    const parse = await measure([parseOnly, year]);
+    const single = await measure([cli, 'simulate', year, '--quiet']);
+    const half = await measure([cli, 'simulate', halfYear, '--quiet']);
+    const compare = await measure([cli, 'simulate', year, '--program', proposed, '--compare', '--quiet']);
     return [
       row({
         case: 'simulator',
         metric: `rows/s (${rows} rows)`,
-        value: rows / simulate.seconds,
+        value: rows / single.seconds,
         unit: '/s',
         baseline: { name: 'parse only', value: rows / parse.seconds },
       }),
       row({
         case: 'simulator',
         metric: 'peak memory',
-        value: simulate.peakMiB,
+        value: single.peakMiB,
         unit: 'MiB',
         baseline: { name: 'parse only', value: parse.peakMiB },
+      }),
+      row({
+        case: 'simulator',
+        metric: `peak memory, a year (${rows} rows)`,
+        value: single.peakMiB,
+        unit: 'MiB',
+        baseline: { name: `half a year, same ${users} users`, value: half.peakMiB },
+      }),
+      row({
+        case: 'simulator',
+        metric: '--compare time',
+        value: compare.seconds,
+        unit: 's',
+        baseline: { name: 'single run', value: single.seconds },
       }),
     ];
   } finally {
