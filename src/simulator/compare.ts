@@ -61,7 +61,9 @@ export function compare(current: Outcomes, proposed: Outcomes, thresholdCents: C
     if (proposedCents !== currentCents)
       users.push({ userId, quarter, currentCents, proposedCents, deltaCents: proposedCents - currentCents });
   }
+  // A quarter nobody is paid for under either program (books opened early, nothing due) says nothing.
   const quarters = [...perQuarter.entries()]
+    .filter(([, figures]) => figures.current.length + figures.proposed.length > 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([quarter, figures]) => {
       const current = summarise(figures.current);
