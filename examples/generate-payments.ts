@@ -63,7 +63,8 @@ for (let month = 1; month <= 12; month++) {
   }
   // In time order within the month, as a payment service would export them.
   lines.sort((a, b) => a[0] - b[0]);
-  for (const [, line] of lines) if (!out.write(`${line}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+  for (const [, line] of lines)
+    if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   rows += lines.length;
 }
 out.end(() => console.error(`${rows} events of ${users} users in ${year} → ${path}`));
