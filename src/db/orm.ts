@@ -7,12 +7,20 @@ import { LedgerEntry } from './entities/ledger-entry.ts';
 import { QuarterStatementRecord } from './entities/quarter-statement-record.ts';
 import { PayoutNotification } from './entities/payout-notification.ts';
 import { Posting } from './entities/posting.ts';
+import { PublishedProgramVersion } from './entities/published-program-version.ts';
 import { SeqrAccount } from './entities/seqr-account.ts';
 import { DoubleEntry } from './migrations/double-entry.ts';
 import { InitialSchema } from './migrations/initial-schema.ts';
 import { ProgramVersions } from './migrations/program-versions.ts';
 
-export const entities = [SeqrAccount, LedgerEntry, Posting, PayoutNotification, QuarterStatementRecord];
+export const entities = [
+  SeqrAccount,
+  LedgerEntry,
+  Posting,
+  PayoutNotification,
+  QuarterStatementRecord,
+  PublishedProgramVersion,
+];
 
 export function ormConfig(databaseUrl: string, options: { poolMax?: number } = {}): Options {
   return defineConfig({

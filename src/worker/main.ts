@@ -3,6 +3,7 @@
 import { NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { readEnvironment } from '../config/environment.ts';
 import { migrate, openOrm } from '../db/orm.ts';
+import { publishProgram } from '../db/published-program.ts';
 import { createCashbackWorker } from './create-worker.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
 
@@ -22,6 +23,8 @@ export async function runWorker(): Promise<void> {
   const orm = await openOrm(env.DATABASE_URL, { poolMax: env.DATABASE_POOL_MAX });
   const applied = await migrate(orm);
   if (applied.length) log.info('migrations applied', { applied });
+  const published = await publishProgram(orm);
+  if (published.length) log.info('program versions published', { versions: published });
   const connection = await NativeConnection.connect(env.temporal.connectionOptions);
   try {
     const worker = await createCashbackWorker({

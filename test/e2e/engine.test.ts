@@ -176,7 +176,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     const status = JSON.parse((await runCli(['status', user, '--json'], env)).stdout);
     expect(status.currentMonth).toMatchObject({ eligiblePayments: 12, tier: 2, netSpendCents: 11_600 });
     const human = await runCli(['status', user], env);
-    expect(human.stdout).toMatch(/tier\s+2 \(2 %\)/);
+    expect(human.stdout).toMatch(/tier\s+2 \(2 %, program v1\)/);
     // Dates as a person in Stockholm reads them, not UTC ISO strings.
     expect(human.stdout).toMatch(/paid on \d{1,2} (Jan|Apr|Jul|Oct) \d{4}/);
     expect(human.stdout).not.toMatch(/\d{4}-\d{2}-\d{2}T/);

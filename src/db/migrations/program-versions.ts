@@ -1,5 +1,6 @@
-// Program versions: each statement records the version its quarter was closed under, as a column finance can group by.
-// Every statement before this migration was closed under version 1, the only one there was.
+// Program versions: each statement records the version its quarter was closed under, as a column finance can group by
+// (every statement before this migration was closed under version 1, the only one there was); and the versions workers
+// have deployed, so that a later deploy cannot change one (src/worker/published-program.ts).
 import { Migration } from '@mikro-orm/migrations';
 
 export class ProgramVersions extends Migration {
@@ -8,6 +9,11 @@ export class ProgramVersions extends Migration {
   override up(): void {
     this.addSql('alter table quarter_statement add column program_version integer not null default 1');
     this.addSql('alter table quarter_statement alter column program_version drop default');
+    this.addSql(`create table published_program_version (
+      version integer primary key,
+      effective_from text not null,
+      rules jsonb not null,
+      created_at timestamptz not null default now())`);
     this.addSql(
       `update quarter_statement set statement = statement || '{"programVersion": 1}'::jsonb
         where not statement ? 'programVersion'`,
