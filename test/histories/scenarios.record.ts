@@ -24,25 +24,25 @@ describe('record histories', () => {
     await withHarness(async (h) => {
       const user = h.newUser('history-seed');
       const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
-      await h.advanceTo('2027-01-10T12:00:00+01:00');
-      const first = payment(user, 10_000, '2027-01-10T12:00:00+01:00');
+      await h.advanceTo('2083-01-10T12:00:00+01:00');
+      const first = payment(user, 10_000, '2083-01-10T12:00:00+01:00');
       await h.cashback.recordPayment(first);
       const run1 = await runIdOf(handle);
       await h.cashback.recordPayment(first);
       await h.env.client.workflow
         .getHandle(workflowIdFor(user))
         .signal('payment', { paymentId: 'junk', amount: 'lots' });
-      await h.advanceTo('2027-02-15T12:00:00+01:00');
+      await h.advanceTo('2083-02-15T12:00:00+01:00');
       for (const cents of splitCents(20_000, 12))
-        await h.cashback.recordPayment(payment(user, cents, '2027-02-15T12:00:00+01:00', 'online'));
-      await h.advanceTo('2027-03-20T12:00:00+01:00');
+        await h.cashback.recordPayment(payment(user, cents, '2083-02-15T12:00:00+01:00', 'online'));
+      await h.advanceTo('2083-03-20T12:00:00+01:00');
       for (const cents of splitCents(30_000, 22))
-        await h.cashback.recordPayment(payment(user, cents, '2027-03-20T12:00:00+01:00', 'shop_on_the_spot'));
-      await h.cashback.recordPayment(payment(user, 5_000, '2027-03-20T12:00:00+01:00', 'p2p'));
-      await h.advanceTo('2027-04-05T00:00:00+02:00');
+        await h.cashback.recordPayment(payment(user, cents, '2083-03-20T12:00:00+01:00', 'shop_on_the_spot'));
+      await h.cashback.recordPayment(payment(user, 5_000, '2083-03-20T12:00:00+01:00', 'p2p'));
+      await h.advanceTo('2083-04-05T00:00:00+02:00');
       await eventually(async () => ((await h.ledger(user)).length ? true : undefined), 'the Q1 credit');
       // The first event after a payout starts the next run.
-      await h.cashback.recordRefund(refund(user, first.paymentId, 5_000, '2027-04-05T00:00:00+02:00'));
+      await h.cashback.recordRefund(refund(user, first.paymentId, 5_000, '2083-04-05T00:00:00+02:00'));
       const run2 = await eventually(async () => {
         const id = await runIdOf(handle);
         return id !== run1 ? id : undefined;
@@ -56,11 +56,11 @@ describe('record histories', () => {
     await withHarness(async (h) => {
       const user = h.newUser('history-quiet');
       const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
-      await h.advanceTo('2027-02-10T12:00:00+01:00');
-      await h.cashback.recordPayment(payment(user, 20_000, '2027-02-10T12:00:00+01:00'));
+      await h.advanceTo('2083-02-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 20_000, '2083-02-10T12:00:00+01:00'));
       const run1 = await runIdOf(handle);
-      await h.advanceTo('2027-07-05T00:00:00+02:00');
-      await eventually(async () => ((await h.statement(user, '2027-Q2')) ? true : undefined), 'the Q2 statement');
+      await h.advanceTo('2083-07-05T00:00:00+02:00');
+      await eventually(async () => ((await h.statement(user, '2083-Q2')) ? true : undefined), 'the Q2 statement');
       const run2 = await eventually(async () => {
         const id = await runIdOf(handle);
         return id !== run1 ? id : undefined;
@@ -73,18 +73,18 @@ describe('record histories', () => {
     await withHarness(async (h) => {
       const user = h.newUser('history-blocked');
       const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
-      await h.advanceTo('2027-01-10T12:00:00+01:00');
-      await h.cashback.recordPayment(payment(user, 30_000, '2027-01-10T12:00:00+01:00'));
+      await h.advanceTo('2083-01-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 30_000, '2083-01-10T12:00:00+01:00'));
       const run1 = await runIdOf(handle);
       await h.setAccountStatus(user, 'blocked');
-      await h.advanceTo('2027-04-05T00:00:00+02:00');
+      await h.advanceTo('2083-04-05T00:00:00+02:00');
       await eventually(
-        async () => ((await h.statement(user, '2027-Q1'))?.payoutStatus === 'failed' ? true : undefined),
+        async () => ((await h.statement(user, '2083-Q1'))?.payoutStatus === 'failed' ? true : undefined),
         'the failure',
       );
       await h.setAccountStatus(user, 'open');
       const run = await runIdOf(handle);
-      expect(await h.cashback.retryPayout(user, '2027-Q1')).toMatchObject({ status: 'paid' });
+      expect(await h.cashback.retryPayout(user, '2083-Q1')).toMatchObject({ status: 'paid' });
       await save(h, 'blocked', user, run === run1 ? [run1] : [run1, run]);
     });
   });

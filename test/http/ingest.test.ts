@@ -35,9 +35,9 @@ describe('HTTP ingestion', () => {
       try {
         const user = h.newUser('http-seed');
         const months: [string, number, number][] = [
-          ['2027-01-15T12:00:00+01:00', 1, 10_000],
-          ['2027-02-15T12:00:00+01:00', 12, 20_000],
-          ['2027-03-15T12:00:00+01:00', 22, 30_000],
+          ['2083-01-15T12:00:00+01:00', 1, 10_000],
+          ['2083-02-15T12:00:00+01:00', 12, 20_000],
+          ['2083-03-15T12:00:00+01:00', 22, 30_000],
         ];
         for (const [at, count, total] of months) {
           await h.advanceTo(at);
@@ -46,17 +46,17 @@ describe('HTTP ingestion', () => {
             expect(response.status).toBe(202);
           }
         }
-        await h.advanceTo('2027-04-05T00:00:00+02:00');
+        await h.advanceTo('2083-04-05T00:00:00+02:00');
         const ledger = await eventually(async () => {
           const l = await h.ledger(user);
           return l.length ? l : undefined;
         }, 'the Q1 credit');
-        expect(ledger).toEqual([{ idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 1400 }]);
+        expect(ledger).toEqual([{ idempotencyKey: `cashback:${user}:2083-Q1`, quarter: '2083-Q1', amountCents: 1400 }]);
         const status = await fetch(`${url}/v1/users/${user}/cashback`, {
           headers: { authorization: `Bearer ${TOKEN}` },
         });
         expect(status.status).toBe(200);
-        expect(await status.json()).toMatchObject({ userId: user, lastPaidQuarter: '2027-Q1', payoutStatus: 'paid' });
+        expect(await status.json()).toMatchObject({ userId: user, lastPaidQuarter: '2083-Q1', payoutStatus: 'paid' });
       } finally {
         await app.close();
       }
@@ -67,9 +67,9 @@ describe('HTTP ingestion', () => {
     await withHarness(async (h) => {
       const { app, url } = await listening(h, TOKEN);
       try {
-        await h.advanceTo('2027-01-10T12:00:00+01:00');
+        await h.advanceTo('2083-01-10T12:00:00+01:00');
         const user = h.newUser('http-codes');
-        const good = payment(user, 5_000, '2027-01-10T12:00:00+01:00');
+        const good = payment(user, 5_000, '2083-01-10T12:00:00+01:00');
         for (let i = 0; i < 2; i++) {
           const response = await post(`${url}/v1/payments`, good);
           expect(response.status).toBe(202);
@@ -78,7 +78,7 @@ describe('HTTP ingestion', () => {
         const bad = { ...good, amount: { cents: -5, currency: 'SEK' }, kind: 'lottery' };
         const rejected = await post(`${url}/v1/payments`, bad);
         expect(rejected.status).toBe(400);
-        const expected = validateEvent('payment', bad, Date.parse('2027-01-10T12:00:00+01:00'));
+        const expected = validateEvent('payment', bad, Date.parse('2083-01-10T12:00:00+01:00'));
         expect((await body(rejected)).errors).toEqual(expected.ok ? [] : expected.errors); // the client's words
         expect((await post(`${url}/v1/payments`, '{"not json')).status).toBe(400);
         expect((await post(`${url}/v1/payments`, good, { authorization: 'Bearer wrong' })).status).toBe(401);
@@ -92,11 +92,11 @@ describe('HTTP ingestion', () => {
         expect(status.counters.payments).toBe(1);
         const excess = await post(
           `${url}/v1/refunds`,
-          refund(user, good.paymentId, 6_000, '2027-01-10T12:00:00+01:00'),
+          refund(user, good.paymentId, 6_000, '2083-01-10T12:00:00+01:00'),
         );
         expect(excess.status).toBe(422);
         expect((await body(excess)).error).toMatch(/exceeds the 5000 cents left/);
-        const held = await post(`${url}/v1/refunds`, refund(user, 'not-yet', 100, '2027-01-10T12:00:00+01:00'));
+        const held = await post(`${url}/v1/refunds`, refund(user, 'not-yet', 100, '2083-01-10T12:00:00+01:00'));
         expect([held.status, (await body(held)).check]).toEqual([202, 'held']);
         const nobody = await fetch(`${url}/v1/users/nobody/cashback`, {
           headers: { authorization: `Bearer ${TOKEN}` },

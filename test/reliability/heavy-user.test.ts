@@ -37,9 +37,9 @@ describe('reliability: a heavy user', () => {
   it(`${PAYMENTS} payments in one quarter: rolls over, nothing lost or double counted, one exact payout`, async () => {
     await withHarness(async (h) => {
       const user = h.newUser('heavy');
-      await h.advanceTo('2027-03-31T20:00:00+02:00');
+      await h.advanceTo('2083-03-31T20:00:00+02:00');
       const started = Date.now();
-      const months = ['2027-01-15T12:00:00+01:00', '2027-02-15T12:00:00+01:00', '2027-03-15T12:00:00+01:00'];
+      const months = ['2083-01-15T12:00:00+01:00', '2083-02-15T12:00:00+01:00', '2083-03-15T12:00:00+01:00'];
       const sendOne = (i: number) =>
         h.cashback.recordPayment({
           paymentId: `${user}-${i}`,
@@ -75,20 +75,20 @@ describe('reliability: a heavy user', () => {
       );
       expect(status.counters).toMatchObject({ payments: PAYMENTS, duplicates: 0, rejected: 0 });
 
-      await h.advanceTo('2027-04-05T00:00:00+02:00');
+      await h.advanceTo('2083-04-05T00:00:00+02:00');
       const { ledger, statement } = await eventually(
         async () => {
-          const books = await h.books(user, '2027-Q1');
+          const books = await h.books(user, '2083-Q1');
           return books.ledger.length ? books : undefined;
         },
         'the credit',
         120_000,
       );
       expect(ledger).toEqual([
-        { idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: PAYMENTS * 3 },
+        { idempotencyKey: `cashback:${user}:2083-Q1`, quarter: '2083-Q1', amountCents: PAYMENTS * 3 },
       ]);
       expect(statement!.statement.lines.reduce((sum, l) => sum + l.eligiblePayments, 0)).toBe(PAYMENTS);
-      expect((await booksReconcile('2027-Q1', inject('databaseUrl'))).violations).toEqual([]);
+      expect((await booksReconcile('2083-Q1', inject('databaseUrl'))).violations).toEqual([]);
 
       const runs = await runsOf(h, workflowIdFor(user), firstRunId);
       expect(runs.length).toBeGreaterThan(1);

@@ -22,16 +22,16 @@ describe('reliability: input', () => {
     await withHarness(async (h) => {
       const once = h.newUser('once');
       const many = h.newUser('many');
-      await h.advanceTo('2027-03-20T12:00:00+01:00');
+      await h.advanceTo('2083-03-20T12:00:00+01:00');
       const build = (user: string) => {
         const payments = [
-          ...splitCents(20_000, 12).map((c) => payment(user, c, '2027-01-15T12:00:00+01:00')),
-          ...splitCents(30_000, 21).map((c) => payment(user, c, '2027-02-15T12:00:00+01:00', 'online')),
-          payment(user, 9_999, '2027-03-01T12:00:00+01:00', 'p2p'),
+          ...splitCents(20_000, 12).map((c) => payment(user, c, '2083-01-15T12:00:00+01:00')),
+          ...splitCents(30_000, 21).map((c) => payment(user, c, '2083-02-15T12:00:00+01:00', 'online')),
+          payment(user, 9_999, '2083-03-01T12:00:00+01:00', 'p2p'),
         ];
         const refunds = [
-          refund(user, payments[0]!.paymentId, 500, '2027-03-02T12:00:00+01:00'),
-          refund(user, payments[13]!.paymentId, payments[13]!.amount.cents, '2027-03-02T12:00:00+01:00'),
+          refund(user, payments[0]!.paymentId, 500, '2083-03-02T12:00:00+01:00'),
+          refund(user, payments[13]!.paymentId, payments[13]!.amount.cents, '2083-03-02T12:00:00+01:00'),
         ];
         return { payments, refunds };
       };
@@ -56,14 +56,14 @@ describe('reliability: input', () => {
         return s.counters.duplicates === expectedDuplicates ? s : undefined;
       }, 'all duplicates counted');
       expect(status.counters).toMatchObject({ payments: 34, refunds: 2, rejected: 0 });
-      await h.advanceTo('2027-04-05T00:00:00+02:00');
+      await h.advanceTo('2083-04-05T00:00:00+02:00');
       // Each user's ledger and statement in one snapshot; the two users' books are final once both are credited.
       const onceBooks = await eventually(async () => {
-        const b = await h.books(once, '2027-Q1');
+        const b = await h.books(once, '2083-Q1');
         return b.ledger.length ? b : undefined;
       }, 'single credit');
       const manyBooks = await eventually(async () => {
-        const b = await h.books(many, '2027-Q1');
+        const b = await h.books(many, '2083-Q1');
         return b.ledger.length ? b : undefined;
       }, 'repeated credit');
       const [a] = onceBooks.ledger;
@@ -71,14 +71,14 @@ describe('reliability: input', () => {
       expect(rest).toEqual([]);
       expect(b!.amountCents).toBe(a!.amountCents);
       expect(manyBooks.statement?.statement.lines).toEqual(onceBooks.statement?.statement.lines);
-      expect((await booksReconcile('2027-Q1', inject('databaseUrl'))).violations).toEqual([]);
+      expect((await booksReconcile('2083-Q1', inject('databaseUrl'))).violations).toEqual([]);
       console.log(
         `duplicate delivery: ${deliveries.length + refundDeliveries.length} deliveries of ${repeated.payments.length + repeated.refunds.length} events, ${expectedDuplicates} duplicates ignored, credit ${b!.amountCents} cents both ways`,
       );
     });
   });
 
-  const now = '2027-01-10T12:00:00+01:00';
+  const now = '2083-01-10T12:00:00+01:00';
   const good = (user: string, id: string) => ({
     paymentId: id,
     userId: user,
@@ -103,10 +103,10 @@ describe('reliability: input', () => {
       (u) => ({ ...good(u, 'b7'), amount: { cents: 100, currency: 'USD' } }),
       /currency must be "EUR"/,
     ],
-    ['a bad timestamp', (u) => ({ ...good(u, 'b8'), occurredAt: '2027-13-45T99:00:00Z' }), /ISO-8601 instant/],
+    ['a bad timestamp', (u) => ({ ...good(u, 'b8'), occurredAt: '2083-13-45T99:00:00Z' }), /ISO-8601 instant/],
     [
       'a timestamp far in the future',
-      (u) => ({ ...good(u, 'b9'), occurredAt: '2030-01-01T00:00:00Z' }),
+      (u) => ({ ...good(u, 'b9'), occurredAt: '2086-01-01T00:00:00Z' }),
       /in the future/,
     ],
     ['a payload far too large', (u) => ({ ...good(u, 'b10'), kind: 'x'.repeat(100_000) }), /bytes; at most 2048/],
@@ -146,14 +146,14 @@ describe('reliability: input', () => {
       );
       expect(status.heldRefunds.map((held) => held.paymentId)).toEqual(['ghost', 'ghost']);
       expect((await handle.describe()).status.name).toBe('RUNNING');
-      await h.advanceTo('2027-04-05T00:00:00+02:00');
+      await h.advanceTo('2083-04-05T00:00:00+02:00');
       const { ledger, statement } = await eventually(async () => {
-        const b = await h.books(user, '2027-Q1');
+        const b = await h.books(user, '2083-Q1');
         return b.ledger.length ? b : undefined;
       }, 'the credit');
-      expect(ledger).toEqual([{ idempotencyKey: `cashback:${user}:2027-Q1`, quarter: '2027-Q1', amountCents: 200 }]);
+      expect(ledger).toEqual([{ idempotencyKey: `cashback:${user}:2083-Q1`, quarter: '2083-Q1', amountCents: 200 }]);
       expect(statement).toMatchObject({ payoutStatus: 'paid', paidCents: 200 });
-      expect((await booksReconcile('2027-Q1', inject('databaseUrl'))).violations).toEqual([]);
+      expect((await booksReconcile('2083-Q1', inject('databaseUrl'))).violations).toEqual([]);
       console.log(
         `bad input: ${malformed.length + 2} malformed events rejected by the client, ${status.counters.rejected} injected raw and recorded as rejected; workflow still running, paid ${ledger[0]!.amountCents} cents`,
       );

@@ -32,7 +32,11 @@ export interface Harness {
   taskQueue: string;
   /** A fresh user id, so tests sharing the database never meet. */
   newUser(prefix?: string): string;
-  /** Moves the server clock forward to `iso` (timers due meanwhile fire). */
+  /**
+   * Moves the server clock forward to `iso` (timers due meanwhile fire). The server starts at the real clock and only
+   * moves forward, so tests use years far ahead (2083–2086: the same calendar as 2027–2030, weekdays and summer time on
+   * the same dates) and never start failing when real time passes their dates.
+   */
   advanceTo(iso: string): Promise<void>;
   ledger(userId: string): Promise<LedgerLine[]>;
   statement(userId: string, quarter: string): Promise<StatementRow | null>;
