@@ -142,7 +142,8 @@ export function findPayment(
 ): { month: MonthKey; entry: PaymentEntry } | undefined {
   const month = paymentIndex(state).get(paymentId);
   const entry = month === undefined ? undefined : state.months[month]?.[paymentId];
-  return entry ? { month: month!, entry } : undefined;
+  // A payment refunded in full is 0, and still known.
+  return entry === undefined ? undefined : { month: month!, entry };
 }
 
 /**

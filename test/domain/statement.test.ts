@@ -103,6 +103,27 @@ describe('quarter statement', () => {
     });
   });
 
+  it('still knows a payment refunded in full: its redelivery is a duplicate, a further refund is refused', () => {
+    const state = initialState(user, start);
+    const raw = {
+      paymentId: 'full',
+      userId: user,
+      amount: { cents: 2_000, currency: 'EUR' },
+      kind: 'online',
+      fundingAccount: 'seqr_account',
+      occurredAt: '2027-01-10T12:00:00+01:00',
+    };
+    const at = Date.parse(raw.occurredAt);
+    expect(applyRawEvent(state, 'payment', raw, at)).toEqual({ result: 'accepted' });
+    expect(refundOf(state, 'full', 2_000, '2027-01-11T12:00:00+01:00')).toEqual({ result: 'accepted' });
+    expect(applyRawEvent(state, 'payment', raw, at)).toEqual({ result: 'duplicate' });
+    expect(refundOf(state, 'full', 1, '2027-01-12T12:00:00+01:00')).toMatchObject({
+      result: 'rejected',
+      reason: expect.stringMatching(/exceeds the 0 cents left of payment full/),
+    });
+    expect(state.counters).toMatchObject({ payments: 1, refunds: 1, duplicates: 1, rejected: 1 });
+  });
+
   it('rejects refunds above what is left, of unknown payments dated outside the window, and late events outside it', () => {
     const state = initialState(user, start);
     const { id } = pay(state, 1_000, '2027-01-10T12:00:00+01:00');
