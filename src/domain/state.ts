@@ -12,7 +12,7 @@ import {
 import { DEFAULT_PAYOUT_WINDOW_HOURS, LIMITS } from './config.ts';
 import { isEligible, type PaymentEvent, type RefundEvent } from './events.ts';
 import type { Cents, Hundredths } from './money.ts';
-import { firstOpenQuarter, userPayoutInstant, versionFor, versionForMonth, type Program } from './program.ts';
+import { firstOpenQuarter, tierFor, userPayoutInstant, versionFor, versionForMonth, type Program } from './program.ts';
 import { PROGRAM } from './program-versions.ts';
 import type { QuarterStatement } from './statement-types.ts';
 import { monthCashback } from './tiers.ts';
@@ -253,6 +253,9 @@ export interface MonthTally {
   /** Eligible payments not fully refunded. */
   eligiblePayments: number;
   netSpendCents: Cents;
+  /** The tier reached under the month's version, and its rate. */
+  tier: number;
+  ratePercent: number;
   cashback: Hundredths;
 }
 
@@ -283,11 +286,14 @@ export function monthTally(state: CashbackState, month: MonthKey): MonthTally {
   const book = state.months[month];
   const { eligiblePayments, netSpendCents } = book ? tallyOf(book) : { eligiblePayments: 0, netSpendCents: 0 };
   const version = versionForMonth(programOf(state), month);
+  const { tier, ratePercent } = tierFor(version, eligiblePayments);
   return {
     month,
     programVersion: version.version,
     eligiblePayments,
     netSpendCents,
+    tier,
+    ratePercent,
     cashback: monthCashback(version, eligiblePayments, netSpendCents),
   };
 }

@@ -9,23 +9,14 @@ import {
 } from './calendar.ts';
 import { LIMITS } from './config.ts';
 import { roundHalfUpToCents } from './money.ts';
-import { tierFor, userPayoutInstant, versionFor, versionForMonth } from './program.ts';
+import { userPayoutInstant, versionFor } from './program.ts';
 import { monthTally, programOf, type CashbackState } from './state.ts';
 import type { Adjustment, QuarterStatement, StatementLine, StatementOutcome } from './statement-types.ts';
 
 /** A month under the version in force for it: also for a late event in a month of an earlier version. */
 function line(state: CashbackState, month: MonthKey): StatementLine {
-  const tally = monthTally(state, month);
-  const { tier, ratePercent } = tierFor(versionForMonth(programOf(state), month), tally.eligiblePayments);
-  return {
-    month,
-    programVersion: tally.programVersion,
-    eligiblePayments: tally.eligiblePayments,
-    netSpendCents: tally.netSpendCents,
-    tier,
-    ratePercent,
-    cashback: tally.cashback,
-  };
+  const { programVersion, eligiblePayments, netSpendCents, tier, ratePercent, cashback } = monthTally(state, month);
+  return { month, programVersion, eligiblePayments, netSpendCents, tier, ratePercent, cashback };
 }
 
 function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {

@@ -2,7 +2,7 @@
 import { isoInZone, monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
 import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
 import type { QuarterStatement } from './statement-types.ts';
-import { paymentsToNextTier, tierFor, versionFor, versionForMonth } from './program.ts';
+import { paymentsToNextTier, versionFor, versionForMonth } from './program.ts';
 import { monthTally, programOf, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
 
 export interface CashbackStatus {
@@ -58,8 +58,8 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
   const zone = program.timeZone;
   const month = monthOfInstant(nowMs, zone);
   const tally = monthTally(state, month);
+  const { tier, ratePercent } = tally;
   const version = versionForMonth(program, month);
-  const { tier, ratePercent } = tierFor(version, tally.eligiblePayments);
   const { quarter, at } = state.nextPayout;
   const estimated =
     monthsOfQuarter(quarter).reduce((sum, m) => sum + monthTally(state, m).cashback, 0) + state.carryForward;
