@@ -43,6 +43,23 @@ function quarterKey(year: number, q: number): QuarterKey {
 }
 
 /**
+ * `compute` remembering its answers (up to `limit` keys). For the calendar's pure functions asked per event, where a
+ * parse or luxon's zone arithmetic per call showed in the simulator's profile; the same key always gives the same
+ * answer, so workflow code stays deterministic.
+ */
+function remembered<V>(limit: number, compute: (key: string) => V): (key: string) => V {
+  const answers = new Map<string, V>();
+  return (key) => {
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = compute(key);
+      if (answers.size < limit) answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+/**
  * Date.parse of an ISO instant, remembering the last one: an event's occurredAt is read by the validation, the
  * window check and the month lookup in turn, and parsing showed in the simulator's profile.
  */
@@ -87,17 +104,10 @@ export function monthOfInstant(epochMs: number, zone: string): MonthKey {
   return span.month;
 }
 
-export function quarterOfMonth(month: MonthKey): QuarterKey {
-  let quarter = quarterOfMonths.get(month);
-  if (quarter === undefined) {
-    const { year, m } = parseMonth(month);
-    quarter = quarterKey(year, Math.ceil(m / 3));
-    if (quarterOfMonths.size < 10_000) quarterOfMonths.set(month, quarter);
-  }
-  return quarter;
-}
-/** Asked per event: a regex per call showed in the simulator's profile. */
-const quarterOfMonths = new Map<MonthKey, QuarterKey>();
+export const quarterOfMonth: (month: MonthKey) => QuarterKey = remembered(10_000, (month) => {
+  const { year, m } = parseMonth(month);
+  return quarterKey(year, Math.ceil(m / 3));
+});
 
 export function quarterOfInstant(epochMs: number, zone: string): QuarterKey {
   return quarterOfMonth(monthOfInstant(epochMs, zone));
@@ -109,17 +119,10 @@ export function monthsOfQuarter(quarter: QuarterKey): MonthKey[] {
 }
 
 /** Quarters as consecutive numbers, to order and count them. */
-export function quarterIndex(quarter: QuarterKey): number {
-  // Called per event and per month in a state: a parse per call showed in the simulator's profile.
-  let index = quarterIndices.get(quarter);
-  if (index === undefined) {
-    const { year, q } = quarterParts(quarter);
-    index = year * 4 + (q - 1);
-    if (quarterIndices.size < 10_000) quarterIndices.set(quarter, index);
-  }
-  return index;
-}
-const quarterIndices = new Map<QuarterKey, number>();
+export const quarterIndex: (quarter: QuarterKey) => number = remembered(10_000, (quarter) => {
+  const { year, q } = quarterParts(quarter);
+  return year * 4 + (q - 1);
+});
 
 /** The quarter of a quarterIndex. */
 export function quarterFromIndex(index: number): QuarterKey {
@@ -141,15 +144,14 @@ export function quarterEnd(quarter: QuarterKey, zone: string): number {
 /** When a quarter is paid: its end plus the settlement grace, in local calendar days (Q1 → April, Q4 → January). */
 export function payoutInstant(quarter: QuarterKey, zone: string, graceDays: number): number {
   // Asked once per user per quarter: a million users share a handful of answers.
-  const key = `${zone} ${quarter} ${graceDays}`;
-  let instant = payoutInstants.get(key);
-  if (instant === undefined) {
-    instant = DateTime.fromMillis(quarterEnd(quarter, zone), { zone }).plus({ days: graceDays }).toMillis();
-    if (payoutInstants.size < 1_000) payoutInstants.set(key, instant);
-  }
-  return instant;
+  return payoutInstants(`${zone}|${quarter}|${graceDays}`);
 }
-const payoutInstants = new Map<string, number>();
+const payoutInstants = remembered(1_000, (key) => {
+  const [zone, quarter, graceDays] = key.split('|') as [string, QuarterKey, string];
+  return DateTime.fromMillis(quarterEnd(quarter, zone), { zone })
+    .plus({ days: Number(graceDays) })
+    .toMillis();
+});
 
 /**
  * A user's place in the payout window: a stable fraction of it, from a hash of the userId (32-bit FNV-1a), so that
