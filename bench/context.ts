@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { CashbackClient } from '../src/client/cashback-client.ts';
 import type { WorkerProcess } from '../test/support/processes.ts';
+import type { EngineProcesses } from './support.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -21,6 +22,8 @@ export interface BenchContext {
   workerEnv: NodeJS.ProcessEnv;
   /** The Temporal server's process (the dev server or temporal-server), for its CPU time. */
   serverPid: number;
+  /** Every process the engine runs on, for CPU accounting: the Temporal server, PostgreSQL, both workers. */
+  engine: EngineProcesses;
   shape: 'dev' | 'cluster';
   /** Distinguishes this run's users and workflow ids from any earlier run's. */
   tag: string;

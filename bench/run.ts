@@ -103,6 +103,11 @@ async function runOn(shape: Shape, names: (keyof typeof cases)[], label: (name: 
     worker,
     workerEnv,
     serverPid: server.pid ?? Number.NaN,
+    engine: {
+      server: server.pid === undefined ? [] : [server.pid],
+      postgres: database.pid === undefined ? [] : [database.pid],
+      workers: [worker.child.pid!, noopWorker.child.pid!],
+    },
     shape,
     tag: randomUUID().slice(0, 8),
     log,

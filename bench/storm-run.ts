@@ -9,7 +9,17 @@ import { addQuarters, monthsOfQuarter, payoutInstant, quarterEnd, quarterOfInsta
 import { quarterPayoutInstant, userPayoutInstant, type Program } from '../src/domain/program.ts';
 import { PROGRAM } from '../src/domain/program-versions.ts';
 import type { BenchContext } from './context.ts';
-import { memoryMiB, ledgerEntries, percentile, runConcurrent, until } from './support.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  cpuBetween,
+  engineCpu,
+  type EngineCpu,
+  memoryMiB,
+  ledgerEntries,
+  percentile,
+  runConcurrent,
+  until,
+} from './support.ts';
 
 export interface StormOptions {
   users: number;
@@ -36,6 +46,8 @@ export interface StormResult {
   dueBeforeLoaded: number;
   rssMiB: { before: number; after: number; peak: number };
   duplicates: number;
+  /** CPU seconds the engine's processes (server, PostgreSQL, workers) used from T0 until everyone was paid. */
+  cpuSeconds: EngineCpu;
 }
 
 const BUCKET_MS = 10_000;
@@ -105,6 +117,9 @@ export async function runStorm(ctx: BenchContext, options: StormOptions): Promis
   const slack = (t0 - Date.now()) / 1000;
   ctx.log(`${options.name}: loaded in ${loadSeconds.toFixed(0)} s; T0 in ${slack.toFixed(0)} s`);
 
+  const engine = { ...ctx.engine, workers: [...new Set([...ctx.engine.workers, ...options.workerPids])] };
+  await sleep(Math.max(0, t0 - Date.now()));
+  const cpuAtT0 = engineCpu(engine);
   let peakRss = rssBefore;
   let lastReport = 0;
   await until(
@@ -124,6 +139,7 @@ export async function runStorm(ctx: BenchContext, options: StormOptions): Promis
     30 * 60_000 + windowMinutes * 60_000,
     500,
   );
+  const cpuUsed = cpuBetween(cpuAtT0, engineCpu(engine));
   const credits = (
     await ctx.pool.query<{ user_id: string; at: number; n: string }>(
       `select user_id, (extract(epoch from min(created_at)) * 1000)::float8 as at, count(*) as n
@@ -147,5 +163,6 @@ export async function runStorm(ctx: BenchContext, options: StormOptions): Promis
     dueBeforeLoaded: scheduled.filter((at) => at < loadedAt).length,
     rssMiB: { before: rssBefore, after: rss(), peak: peakRss },
     duplicates: credits.filter((c) => Number(c.n) > 1).length,
+    cpuSeconds: cpuUsed,
   };
 }

@@ -1,6 +1,6 @@
 // Small helpers for the benchmarks: concurrency, percentiles, process memory.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';
 
 export interface Timed {
@@ -103,4 +103,64 @@ export async function measureProcess(
   clearInterval(sampler);
   if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
   return { seconds: (performance.now() - started) / 1000, peakMiB };
+}
+
+/**
+ * CPU seconds (user + system, and that of children already reaped) used so far by these processes and every process
+ * below them: PostgreSQL's backends, a server's children. Linux only (reads /proc); clock ticks are 100 per second.
+ */
+export function cpuSeconds(rootPids: number[]): number {
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the command name, which may itself hold spaces and parentheses: state, ppid, …, utime is the 12th.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    stats.set(Number(entry), { parent: Number(fields[1]), ticks });
+  }
+  const counted = new Set(rootPids);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, { parent }] of stats)
+      if (!counted.has(pid) && counted.has(parent)) {
+        counted.add(pid);
+        grew = true;
+      }
+  }
+  let ticks = 0;
+  for (const pid of counted) ticks += stats.get(pid)?.ticks ?? 0;
+  return ticks / 100;
+}
+
+/** The processes the engine runs on, by part, for CPU accounting. */
+export interface EngineProcesses {
+  server: number[];
+  postgres: number[];
+  workers: number[];
+}
+
+export type EngineCpu = Record<keyof EngineProcesses, number>;
+
+/** CPU seconds used so far by each part of the engine. */
+export function engineCpu(processes: EngineProcesses): EngineCpu {
+  return {
+    server: cpuSeconds(processes.server),
+    postgres: cpuSeconds(processes.postgres),
+    workers: cpuSeconds(processes.workers),
+  };
+}
+
+/** CPU seconds each part used between two readings. */
+export function cpuBetween(before: EngineCpu, after: EngineCpu): EngineCpu {
+  return {
+    server: after.server - before.server,
+    postgres: after.postgres - before.postgres,
+    workers: after.workers - before.workers,
+  };
 }

@@ -3,10 +3,9 @@
 // actions, PostgreSQL bytes (Temporal's databases and ours), worker and server CPU-ms. Per user-quarter (the payout's
 // timer, the payout, the rollover into the next run): history events, actions, worker CPU-ms.
 import proto from '@temporalio/proto';
-import { readFileSync } from 'node:fs';
 import type { BenchContext } from '../context.ts';
 import { runStorm } from '../storm-run.ts';
-import { row, runConcurrent, until, type Row } from '../support.ts';
+import { cpuSeconds, row, runConcurrent, until, type Row } from '../support.ts';
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 const { EventType } = proto.temporal.api.enums.v1;
@@ -28,15 +27,8 @@ const BILLABLE: Record<string, true> = {
 
 const typeName = (type: HistoryEvent['eventType']) => EventType[type ?? 0] ?? String(type);
 
-/** CPU time of a process so far, in ms (user + system, from /proc). */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
-  } catch {
-    return Number.NaN;
-  }
-}
+/** CPU time of a process so far, in ms. */
+const cpuMs = (pid: number) => cpuSeconds([pid]) * 1000;
 
 async function databaseBytes(ctx: BenchContext): Promise<Record<string, number>> {
   const { rows } = await ctx.pool.query<{ datname: string; bytes: string }>(

@@ -34,6 +34,8 @@ export interface RunningPostgres {
   /** Stops the server the way a crash would (immediate shutdown, recovery at start) and starts it again, same data. */
   restart?(): Promise<void>;
   stop(): Promise<void>;
+  /** The postmaster's process id (the benchmarks count its and its backends' CPU time). */
+  readonly pid?: number;
 }
 
 export interface LocalPostgresOptions {
@@ -69,6 +71,9 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   await ensureDatabase(localUrl(port, 'postgres'), database);
   return {
     url: localUrl(port, database),
+    get pid() {
+      return server.child.pid;
+    },
     async restart() {
       await server.stop('SIGQUIT'); // "immediate shutdown": no checkpoint, crash recovery at the next start
       server = await launch();
