@@ -100,13 +100,17 @@ export class CashbackRun {
     return result;
   }
 
+  get retryRequested(): boolean {
+    return this.retryRequests.length > 0;
+  }
+
   get payoutDue(): boolean {
     return Date.now() >= this.state.nextPayout.at;
   }
 
   /** Something to do: an event, an operator's retry, a payout, or a rollover. */
   get hasWork(): boolean {
-    return this.pending.length > 0 || this.retryRequests.length > 0 || this.payoutDue || this.historyFull;
+    return this.pending.length > 0 || this.retryRequested || this.payoutDue || this.historyFull;
   }
 
   /**
@@ -116,7 +120,7 @@ export class CashbackRun {
   get rolloverDue(): boolean {
     const quarterDone = this.state.nextPayout.quarter !== this.firstQuarter;
     const nextWork = this.pending.length > 0 || this.payoutDue;
-    return this.historyFull || (quarterDone && nextWork && this.retryRequests.length === 0);
+    return this.historyFull || (quarterDone && nextWork && !this.retryRequested);
   }
 
   private get historyFull(): boolean {
@@ -128,8 +132,8 @@ export class CashbackRun {
    * it).
    */
   async rollOver(): Promise<void> {
-    await condition(() => allHandlersFinished() || this.retryRequests.length > 0);
-    if (this.retryRequests.length > 0) return;
+    await condition(() => allHandlersFinished() || this.retryRequested);
+    if (this.retryRequested) return;
     this.applyEvents();
     await continueAsNew<typeof cashbackWorkflow>({
       userId: this.state.userId,
@@ -155,7 +159,6 @@ export class CashbackRun {
 
   /** Closes every quarter whose payout instant has passed, in order, and pays what each owes. */
   async closeDueQuarters(): Promise<void> {
-    if (!this.payoutDue) return;
     while (this.payoutDue) {
       const statement = closeQuarter(this.state, Date.now());
       if (statement.payableCents > 0) await this.settle(statement);
@@ -173,7 +176,7 @@ export class CashbackRun {
   }
 
   /** Saves a payable quarter's statement and credits it, in one activity (one transaction). */
-  private async settle(statement: QuarterStatement): Promise<void> {
+  private settle(statement: QuarterStatement): Promise<RetryPayoutResult> {
     const payout: UnpaidPayout = {
       quarter: statement.quarter,
       amountCents: statement.payableCents,
@@ -181,7 +184,7 @@ export class CashbackRun {
       attempts: 0,
     };
     this.state.unpaid[statement.quarter] = payout;
-    await this.credit(payout, (summary) =>
+    return this.credit(payout, (summary) =>
       settleQuarter.executeWithOptions({ ...creditOptions, summary: `close ${statement.quarter} and ${summary}` }, [
         statement,
       ]),

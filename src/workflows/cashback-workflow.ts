@@ -30,7 +30,8 @@ export async function cashbackWorkflow(input: CashbackWorkflowInput): Promise<vo
     await condition(() => run.hasWork);
     if (run.rolloverDue) await run.rollOver();
     run.applyEvents();
-    await run.closeDueQuarters();
-    await run.serveRetries();
+    // Awaited only when there is something to do: every promise a workflow creates costs the SDK a stack trace.
+    if (run.payoutDue) await run.closeDueQuarters();
+    if (run.retryRequested) await run.serveRetries();
   }
 }
