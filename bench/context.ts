@@ -10,6 +10,8 @@ export interface BenchContext {
   quick: boolean;
   /** Overrides the storm's size (for profiling). */
   stormUsers?: number;
+  /** Overrides how many alternating rounds ingestion and the storm run. */
+  rounds?: number;
   client: Client;
   cashback: CashbackClient;
   pool: pg.Pool;

@@ -33,11 +33,16 @@ const serverless: readonly string[] = ['simulator', 'finance'];
 const options = new Command('bench')
   .option('--quick', 'small sizes, under 2 minutes (CI runs this)')
   .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`)
-  .option('--storm-users <n>', 'users in the quarter-end storm (default 5,000; 300 with --quick)', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--storm-users must be a positive whole number, got ${v}`);
-    return n;
-  })
+  .option(
+    '--storm-users <n>',
+    'users per storm round and in the spread storm (defaults 1,500 and 10,000; 300 with --quick)',
+    (v) => wholeNumber('--storm-users', v),
+  )
+  .option(
+    '--rounds <n>',
+    'alternating rounds of ours and its baseline in ingestion and the storm (default 2; the storm on the dev server 1)',
+    (v) => wholeNumber('--rounds', v),
+  )
   .addOption(
     new Option(
       '--server <shape>',
@@ -47,7 +52,13 @@ const options = new Command('bench')
       .default('both'),
   )
   .parse()
-  .opts<{ quick?: boolean; only?: string; stormUsers?: number; server: Shape | 'both' }>();
+  .opts<{ quick?: boolean; only?: string; stormUsers?: number; rounds?: number; server: Shape | 'both' }>();
+function wholeNumber(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} must be a positive whole number, got ${value}`);
+  return n;
+}
+
 const selected = (options.only?.split(',') ?? Object.keys(cases)) as (keyof typeof cases)[];
 for (const name of selected)
   if (!(name in cases)) throw new Error(`unknown case ${name}: choose from ${Object.keys(cases).join(', ')}`);
@@ -93,6 +104,7 @@ async function runOn(shape: Shape, names: (keyof typeof cases)[], label: (name: 
   const ctx: BenchContext = {
     quick: Boolean(options.quick),
     stormUsers: options.stormUsers,
+    rounds: options.rounds,
     client,
     cashback: new CashbackClient(client, cashbackQueue),
     pool,

@@ -66,7 +66,7 @@ export async function storm(ctx: BenchContext): Promise<Row[]> {
   // of old, in one round.
   const users = ctx.stormUsers ?? (ctx.quick ? 300 : 1_500);
   // Two rounds (B O, O B) on the production shape, whose ratio is a target; one (B O) on the dev server.
-  const rounds = ctx.quick || ctx.stormUsers || ctx.shape === 'dev' ? 1 : 2;
+  const rounds = ctx.rounds ?? (ctx.quick || ctx.stormUsers || ctx.shape === 'dev' ? 1 : 2);
   const ours: StormResult[] = [];
   const baseline: NoopStorm[] = [];
   for (let round = 1; round <= rounds; round += 1) {
