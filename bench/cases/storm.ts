@@ -115,7 +115,7 @@ export async function storm(ctx: BenchContext): Promise<Row[]> {
       value: cpuOurs.total,
       unit: 'ms',
       baseline: { name: 'the no-op baseline', value: cpuBaseline.total },
-      note: `ours ${split(cpuOurs)}; baseline ${split(cpuBaseline)} (ms): steadier than the rates`,
+      note: `ours ${split(cpuOurs)}; baseline ${split(cpuBaseline)} (ms)`,
     }),
     row({
       case: 'storm',
