@@ -22,8 +22,6 @@ export interface BenchContext {
   worker: WorkerProcess;
   /** The cashback worker's environment, to start more of them. */
   workerEnv: NodeJS.ProcessEnv;
-  /** The Temporal server's process (the dev server or temporal-server), for its CPU time. */
-  serverPid: number;
   /** Every process the engine runs on, for CPU accounting: the Temporal server, PostgreSQL, both workers. */
   engine: EngineProcesses;
   shape: 'dev' | 'cluster';

@@ -114,7 +114,6 @@ async function runOn(shape: Shape, names: (keyof typeof cases)[], label: (name: 
     noopQueue,
     worker,
     workerEnv,
-    serverPid: server.pid ?? Number.NaN,
     engine: {
       server: server.pid === undefined ? [] : [server.pid],
       postgres: database.pid === undefined ? [] : [database.pid],

@@ -27,8 +27,8 @@ const BILLABLE: Record<string, true> = {
 
 const typeName = (type: HistoryEvent['eventType']) => EventType[type ?? 0] ?? String(type);
 
-/** CPU time of a process so far, in ms. */
-const cpuMs = (pid: number) => cpuSeconds([pid]) * 1000;
+/** CPU time of these processes so far, in ms. */
+const cpuMs = (pids: number[]) => cpuSeconds(pids) * 1000;
 
 async function databaseBytes(ctx: BenchContext): Promise<Record<string, number>> {
   const { rows } = await ctx.pool.query<{ datname: string; bytes: string }>(
@@ -68,10 +68,10 @@ export async function capacity(ctx: BenchContext): Promise<Row[]> {
   await until(() => processed(1), 'the first payment of every capacity user', 10 * 60_000, 1_000);
   const lengthsBefore = await historyLengths(ctx, prefix, users);
   const bytesBefore = await databaseBytes(ctx);
-  const cpuBefore = { worker: cpuMs(ctx.worker.child.pid!), server: cpuMs(ctx.serverPid) };
+  const cpuBefore = { worker: cpuMs([ctx.worker.child.pid!]), server: cpuMs(ctx.engine.server) };
   await runConcurrent(payments, 16, (i) => ctx.cashback.recordPayment(payment(i, i % users)));
   await until(() => processed(1 + payments / users), 'every capacity payment', 30 * 60_000, 1_000);
-  const cpuAfter = { worker: cpuMs(ctx.worker.child.pid!), server: cpuMs(ctx.serverPid) };
+  const cpuAfter = { worker: cpuMs([ctx.worker.child.pid!]), server: cpuMs(ctx.engine.server) };
   const bytesAfter = await databaseBytes(ctx);
   let events = 0;
   let actions = 0;
@@ -87,7 +87,7 @@ export async function capacity(ctx: BenchContext): Promise<Row[]> {
 
   // One user-quarter: the payout falls due (a burst, as in the storm), then each user's next payment rolls the run over.
   const quarterUsers = ctx.quick ? 50 : 500;
-  const cpuQuarterBefore = cpuMs(ctx.worker.child.pid!);
+  const cpuQuarterBefore = cpuMs([ctx.worker.child.pid!]);
   await runStorm(ctx, { users: quarterUsers, windowMinutes: 0, name: 'quarter', workerPids: [ctx.worker.child.pid!] });
   const quarterPrefix = `quarter-${ctx.tag}-`;
   await runConcurrent(quarterUsers, 16, (i) =>
@@ -112,7 +112,7 @@ export async function capacity(ctx: BenchContext): Promise<Row[]> {
     10 * 60_000,
     5_000,
   );
-  const cpuQuarter = (cpuMs(ctx.worker.child.pid!) - cpuQuarterBefore) / quarterUsers;
+  const cpuQuarter = (cpuMs([ctx.worker.child.pid!]) - cpuQuarterBefore) / quarterUsers;
   let quarterRuns = 0;
   let quarterEvents = 0;
   let quarterActions = 0;
