@@ -3,6 +3,14 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';
 
+/**
+ * The arms of a comparison in the order round `round` runs them (1-based): as given in odd rounds, reversed in even
+ * ones (A B, B A, …), so that a machine slowing or speeding up during the run falls on every arm alike once pooled.
+ */
+export function inRoundOrder<T>(round: number, arms: readonly T[]): T[] {
+  return round % 2 === 1 ? [...arms] : [...arms].reverse();
+}
+
 export interface Timed {
   seconds: number;
   latenciesMs: number[];

@@ -8,7 +8,7 @@ import type { BenchContext } from '../context.ts';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/infra/ports.ts';
 import { startProcess } from '../../src/infra/processes.ts';
-import { percentile, row, runConcurrent, type Row, type Timed } from '../support.ts';
+import { inRoundOrder, percentile, row, runConcurrent, type Row, type Timed } from '../support.ts';
 
 const ingestMain = fileURLToPath(new URL('../../src/http/main.ts', import.meta.url));
 
@@ -85,10 +85,8 @@ export async function ingestion(ctx: BenchContext): Promise<Row[]> {
   };
   const timed: Record<keyof typeof arms, Timed[]> = { noop: [], ours: [], http: [] };
   try {
-    for (let round = 1; round <= rounds; round += 1) {
-      const order = ['noop', 'ours', 'http'] as const;
-      for (const arm of round % 2 === 1 ? order : [...order].reverse()) timed[arm].push(await arms[arm](round));
-    }
+    for (let round = 1; round <= rounds; round += 1)
+      for (const arm of inRoundOrder(round, ['noop', 'ours', 'http'] as const)) timed[arm].push(await arms[arm](round));
   } finally {
     await ingest.stop();
   }

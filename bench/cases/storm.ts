@@ -13,6 +13,7 @@ import {
   cpuBetween,
   engineCpu,
   type EngineCpu,
+  inRoundOrder,
   measureProcess,
   percentile,
   row,
@@ -74,13 +75,7 @@ export async function storm(ctx: BenchContext): Promise<Row[]> {
     const runOurs = async () =>
       ours.push(await runStorm(ctx, { users, windowMinutes: 0, name, workerPids: [ctx.worker.child.pid!] }));
     const runBaseline = async () => baseline.push(await noopStorm(ctx, users, name));
-    if (round % 2 === 1) {
-      await runBaseline();
-      await runOurs();
-    } else {
-      await runOurs();
-      await runBaseline();
-    }
+    for (const run of inRoundOrder(round, [runBaseline, runOurs])) await run();
   }
   const duplicates = ours.reduce((sum, r) => sum + r.duplicates, 0);
   if (duplicates > 0) throw new Error(`storm: ${duplicates} users were paid more than once`);
