@@ -11,6 +11,7 @@ import { PublishedProgramVersion } from './entities/published-program-version.ts
 import { SeqrAccount } from './entities/seqr-account.ts';
 import { DoubleEntry } from './migrations/double-entry.ts';
 import { InitialSchema } from './migrations/initial-schema.ts';
+import { PayoutFunctions } from './migrations/payout-functions.ts';
 import { ProgramVersions } from './migrations/program-versions.ts';
 
 export const entities = [
@@ -28,10 +29,14 @@ export function ormConfig(databaseUrl: string, options: { poolMax?: number } = {
     entities,
     extensions: [Migrator],
     // Migrations are listed here, not discovered from files: the same list runs from source and from a container.
-    migrations: { migrationsList: [InitialSchema, DoubleEntry, ProgramVersions], snapshot: false, silent: true },
-    // The migrations own the ledger's triggers (a deferred balance check, append-only guards), which MikroORM's
-    // entity definitions cannot express; the schema diff leaves them alone.
-    schemaGenerator: { ignoreTriggers: true },
+    migrations: {
+      migrationsList: [InitialSchema, DoubleEntry, ProgramVersions, PayoutFunctions],
+      snapshot: false,
+      silent: true,
+    },
+    // The migrations own the ledger's triggers (a deferred balance check, append-only guards) and the payout
+    // functions, which MikroORM's entity definitions do not express; the schema diff leaves them alone.
+    schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
     debug: false,
   });

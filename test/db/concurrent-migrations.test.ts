@@ -7,6 +7,14 @@ import { isolatedDatabaseOn } from '../support/database.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 import { startTestDevServer, type TestServer } from '../support/servers.ts';
 
+/** Every migration, in the order they apply. */
+const MIGRATIONS = [
+  '20261124000000_initial_schema',
+  '20261125000000_double_entry',
+  '20261126000000_program_versions',
+  '20261126120000_payout_functions',
+];
+
 describe('migrations', () => {
   let server: TestServer;
   let database: RunningPostgres;
@@ -28,11 +36,7 @@ describe('migrations', () => {
     expect(applied).toHaveLength(1);
     for (const worker of workers) expect(worker.output()).not.toMatch(/"level":"error"|worker failed/);
     const { rows } = await withSession(database.url, (db) => db.query('select name from mikro_orm_migrations'));
-    expect(rows.map((row) => row.name)).toEqual([
-      '20261124000000_initial_schema',
-      '20261125000000_double_entry',
-      '20261126000000_program_versions',
-    ]);
+    expect(rows.map((row) => row.name)).toEqual(MIGRATIONS);
   });
 
   it('three migrations at the same instant on an empty database: exactly one applies, none fails', async () => {
@@ -41,11 +45,7 @@ describe('migrations', () => {
     const fresh = await isolatedDatabaseOn(inject('databaseUrl'));
     try {
       const results = await Promise.all([1, 2, 3].map(() => migrateDatabase(fresh.url)));
-      expect(results.flat()).toEqual([
-        '20261124000000_initial_schema',
-        '20261125000000_double_entry',
-        '20261126000000_program_versions',
-      ]);
+      expect(results.flat()).toEqual(MIGRATIONS);
     } finally {
       await fresh.stop();
     }
