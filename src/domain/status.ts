@@ -61,6 +61,7 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
   const { tier, ratePercent } = tally;
   const version = versionForMonth(program, month);
   const { quarter, at } = state.nextPayout;
+  const local = isoInZone(at, zone);
   const estimated =
     monthsOfQuarter(quarter).reduce((sum, m) => sum + monthTally(state, m).cashback, 0) + state.carryForward;
   return {
@@ -79,8 +80,8 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
       quarter,
       programVersion: versionFor(program, quarter).version,
       payoutAt: new Date(at).toISOString(),
-      payoutDate: isoInZone(at, zone).slice(0, 10),
-      payoutTime: isoInZone(at, zone).slice(11, 16),
+      payoutDate: local.slice(0, 10),
+      payoutTime: local.slice(11, 16),
       estimated,
       estimatedCents: roundHalfUpToCents(estimated),
     },

@@ -15,10 +15,10 @@ import { createPayoutActivities } from '../activities/payout-activities.ts';
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /**
- * Libraries every workflow shares instead of evaluating its own copy (shared-libraries.ts). Measured in the storm: a
- * cached run held ~0.8 MB of live heap, mostly its own zod; ~0.1 MB with the share. The SDK deep-freezes what it
- * shares, so only stateless libraries belong here, never a module whose exported objects change after import (our zod
- * schemas do, lazily).
+ * Modules every workflow shares instead of evaluating its own copy (shared-libraries.ts): zod, luxon and the zod-free
+ * domain. Measured in the storm: a cached run held ~0.8 MB of live heap, mostly its own zod; ~0.1 MB with the share.
+ * The SDK deep-freezes what it shares, so only modules whose exported objects never change belong here, never one
+ * that builds zod schemas (they memoise lazily); test/worker/bundle.test.ts holds that.
  */
 export const sharedWorkflowModules = [fileURLToPath(new URL('../workflows/shared-libraries.ts', import.meta.url))];
 
