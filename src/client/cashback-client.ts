@@ -9,7 +9,7 @@ import {
 import type { SignalDefinition } from '@temporalio/common';
 import { parseQuarterKey } from '../domain/calendar.ts';
 import type { Program } from '../domain/program.ts';
-import { userIdSchema, validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
+import { eventSchemas, validateEvent, type EventType, type PaymentEvent, type RefundEvent } from '../domain/events.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 import {
   paymentRemainingQuery,
@@ -197,7 +197,7 @@ export class CashbackClient {
   }
 
   async getStatus(userId: string): Promise<CashbackStatus> {
-    const checked = userIdSchema.safeParse(userId);
+    const checked = eventSchemas().userId.safeParse(userId);
     if (!checked.success) throw new InvalidEventError(checked.error.issues.map((issue) => issue.message));
     try {
       // A deadline, so that a status never waits forever (no worker up, or a server that holds the query).

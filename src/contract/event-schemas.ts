@@ -3,7 +3,7 @@
 // `npm run contract` writes them to contract/; a test fails when the committed files are stale.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { eligibleKinds, paymentSchema, refundSchema } from '../domain/events.ts';
+import { eligibleKinds, eventSchemas } from '../domain/events.ts';
 import type { EventType } from '../domain/events.ts';
 
 export const contractDir = fileURLToPath(new URL('../../contract/', import.meta.url));
@@ -26,7 +26,7 @@ const about: Record<EventType, { title: string; description: string }> = {
 
 /** The JSON Schema (draft 2020-12) of an event type. */
 function jsonSchemaOf(type: EventType): Record<string, unknown> {
-  const generated = z.toJSONSchema(type === 'payment' ? paymentSchema : refundSchema) as Record<string, unknown>;
+  const generated = z.toJSONSchema(eventSchemas()[type]) as Record<string, unknown>;
   return { $id: `https://seqr.example/cashback/${type}.schema.json`, ...about[type], ...generated };
 }
 

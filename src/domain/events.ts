@@ -18,64 +18,83 @@ export function isEligible(kind: PaymentKind): boolean {
 
 export const MAX_EVENT_BYTES = 2048;
 
-const id = (what: string) =>
-  z
-    .string({ error: `${what} is required and must be a string` })
-    .min(1, `${what} must not be empty`)
-    .max(LIMITS.maxIdLength, `${what} must be at most ${LIMITS.maxIdLength} characters`)
-    .regex(/^[A-Za-z0-9_.:@-]+$/, `${what} may contain only letters, digits and _ . : @ -`);
+/**
+ * The schemas, built on first use and then kept. Building them costs about 1.4 ms (zod clones a schema for every
+ * chained check), and built at import it was paid by every run a worker creates: once per payout in a quarter-end storm,
+ * where runs have left the worker's cache. Workflows share this module (src/workflows/shared-libraries.ts), so a
+ * worker thread builds them once. Kept in this closure, never exported as objects: the worker freezes what workflows
+ * share, and zod memoises lazily on its schemas.
+ */
+function buildSchemas() {
+  const id = (what: string) =>
+    z
+      .string({ error: `${what} is required and must be a string` })
+      .min(1, `${what} must not be empty`)
+      .max(LIMITS.maxIdLength, `${what} must be at most ${LIMITS.maxIdLength} characters`)
+      .regex(/^[A-Za-z0-9_.:@-]+$/, `${what} may contain only letters, digits and _ . : @ -`);
 
-const amount = z
-  .object(
-    {
-      cents: z
-        .number({ error: 'amount.cents must be a number of euro cents' })
-        .int('amount.cents must be a whole number of cents')
-        .positive('amount.cents must be positive')
-        .max(LIMITS.maxPaymentCents, `amount.cents must be at most ${LIMITS.maxPaymentCents} (€1,000,000)`),
-      currency: z.literal('EUR', { error: 'amount.currency must be "EUR"' }),
-    },
-    { error: 'amount must be an object { cents, currency }' },
-  )
-  .strict();
+  const amount = z
+    .object(
+      {
+        cents: z
+          .number({ error: 'amount.cents must be a number of euro cents' })
+          .int('amount.cents must be a whole number of cents')
+          .positive('amount.cents must be positive')
+          .max(LIMITS.maxPaymentCents, `amount.cents must be at most ${LIMITS.maxPaymentCents} (€1,000,000)`),
+        currency: z.literal('EUR', { error: 'amount.currency must be "EUR"' }),
+      },
+      { error: 'amount must be an object { cents, currency }' },
+    )
+    .strict();
 
-const occurredAt = z.iso
-  .datetime({
-    offset: true,
-    error: 'occurredAt must be an ISO-8601 instant with an offset, e.g. 2027-01-15T10:00:00+01:00',
-  })
-  .max(40, 'occurredAt must be at most 40 characters')
-  .refine(
-    (value) => instantOf(value) >= EARLIEST, // NaN compares false
-    'occurredAt must be a real instant after 2000-01-01',
-  );
+  const occurredAt = z.iso
+    .datetime({
+      offset: true,
+      error: 'occurredAt must be an ISO-8601 instant with an offset, e.g. 2027-01-15T10:00:00+01:00',
+    })
+    .max(40, 'occurredAt must be at most 40 characters')
+    .refine(
+      (value) => instantOf(value) >= EARLIEST, // NaN compares false
+      'occurredAt must be a real instant after 2000-01-01',
+    );
 
-/** A user id, as every event carries it: also what a status request must name. */
-export const userIdSchema = id('userId');
-
-export const paymentSchema = z
-  .object({
-    paymentId: id('paymentId'),
+  return {
+    /** A user id, as every event carries it: also what a status request must name. */
     userId: id('userId'),
-    amount,
-    kind: z.enum(paymentKinds, { error: `kind must be one of ${paymentKinds.join(', ')}` }),
-    fundingAccount: z.enum(fundingAccounts, { error: `fundingAccount must be one of ${fundingAccounts.join(', ')}` }),
-    occurredAt,
-  })
-  .strict();
+    payment: z
+      .object({
+        paymentId: id('paymentId'),
+        userId: id('userId'),
+        amount,
+        kind: z.enum(paymentKinds, { error: `kind must be one of ${paymentKinds.join(', ')}` }),
+        fundingAccount: z.enum(fundingAccounts, {
+          error: `fundingAccount must be one of ${fundingAccounts.join(', ')}`,
+        }),
+        occurredAt,
+      })
+      .strict(),
+    refund: z
+      .object({
+        refundId: id('refundId'),
+        paymentId: id('paymentId'),
+        userId: id('userId'),
+        amount,
+        occurredAt,
+      })
+      .strict(),
+  };
+}
 
-export const refundSchema = z
-  .object({
-    refundId: id('refundId'),
-    paymentId: id('paymentId'),
-    userId: id('userId'),
-    amount,
-    occurredAt,
-  })
-  .strict();
+type EventSchemas = ReturnType<typeof buildSchemas>;
+let schemas: EventSchemas | undefined;
 
-export type PaymentEvent = z.infer<typeof paymentSchema>;
-export type RefundEvent = z.infer<typeof refundSchema>;
+/** The zod schemas of events and user ids (the contract generates its JSON Schemas from them). */
+export function eventSchemas(): EventSchemas {
+  return (schemas ??= buildSchemas());
+}
+
+export type PaymentEvent = z.infer<EventSchemas['payment']>;
+export type RefundEvent = z.infer<EventSchemas['refund']>;
 export type CashbackEvent = ({ type: 'payment' } & PaymentEvent) | ({ type: 'refund' } & RefundEvent);
 export type EventType = CashbackEvent['type'];
 export const eventTypes: readonly EventType[] = ['payment', 'refund'];
@@ -112,7 +131,8 @@ export function validateEvent(type: 'payment', raw: unknown, nowMs: number): Val
 export function validateEvent(type: 'refund', raw: unknown, nowMs: number): Validation<RefundEvent>;
 export function validateEvent(type: EventType, raw: unknown, nowMs: number): Validation<PaymentEvent | RefundEvent>;
 export function validateEvent(type: EventType, raw: unknown, nowMs: number): Validation<PaymentEvent | RefundEvent> {
-  return type === 'payment' ? validate(paymentSchema, raw, nowMs) : validate(refundSchema, raw, nowMs);
+  const { payment, refund } = eventSchemas();
+  return type === 'payment' ? validate(payment, raw, nowMs) : validate(refund, raw, nowMs);
 }
 
 /** A best-effort id of a raw (possibly malformed) event, for reporting its rejection. */

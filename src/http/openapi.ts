@@ -2,10 +2,10 @@
 // schemas as the client's validation; OpenAPI 3.1 takes JSON Schema 2020-12 as it is.
 import { z } from 'zod';
 import { eventJsonSchemas } from '../contract/event-schemas.ts';
-import { userIdSchema } from '../domain/events.ts';
+import { eventSchemas } from '../domain/events.ts';
 
 /** The path's user id: the same rule as the events' (the document declares its JSON Schema dialect once). */
-const { $schema: _dialect, ...userIdParameter } = z.toJSONSchema(userIdSchema) as Record<string, unknown>;
+const { $schema: _dialect, ...userIdParameter } = z.toJSONSchema(eventSchemas().userId) as Record<string, unknown>;
 
 const errorBody = {
   type: 'object',
