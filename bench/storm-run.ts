@@ -70,16 +70,25 @@ export function programPayingAt(quarter: string, t0: number): Program {
   return { ...PROGRAM, versions: PROGRAM.versions.map((version) => ({ ...version, settlementGraceDays: graceDays })) };
 }
 
+/**
+ * The instant a storm of `users` falls due: far enough ahead that every workflow has been started and has run its
+ * first task, its timer armed, before it fires (loading goes at 150–300 users/s, the cluster shape the slower; the
+ * worker's first tasks trail the starts). Ours and the baseline use the same lead, so neither storm overlaps its own
+ * loading.
+ */
+export function stormT0(users: number): number {
+  return Date.now() + 15_000 + users * 6;
+}
+
 export async function runStorm(ctx: BenchContext, options: StormOptions): Promise<StormResult> {
   const { users, windowMinutes } = options;
   // The quarter before the current one: closed, and (with the grace below) paid at T0.
   const quarter = addQuarters(quarterOfInstant(Date.now(), PROGRAM.timeZone), -1);
   const paidAt = `${monthsOfQuarter(quarter)[1]}-15T12:00:00+02:00`;
-  // T0 leaves room for loading (150–300 users/s; the cluster shape is the slower), so that timers are armed before they
-  // fire. With a window, users are also loaded in the order of their instants, as if they all existed long before the
-  // payout day: what loading still overlaps falls on the users due last. (Loading in any order, the p99 lag measured
-  // the loading backlog: 115 s; in order but from 20 s ahead, 1,032 users came due during loading: 26.6 s.)
-  const t0 = Date.now() + 15_000 + users * 6;
+  // With a window, users are loaded in the order of their instants, as if they all existed long before the payout day:
+  // what loading still overlaps falls on the users due last. (Loading in any order, the p99 lag measured the loading
+  // backlog: 115 s; in order but from 20 s ahead, 1,032 users came due during loading: 26.6 s.)
+  const t0 = stormT0(users);
   const program = programPayingAt(quarter, t0);
   const payoutWindowHours = windowMinutes / 60;
   if (Math.abs(quarterPayoutInstant(program, quarter) - t0) > 1_000)
