@@ -5,6 +5,7 @@ import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/e
 import { z } from 'zod';
 import { DEFAULT_PAYOUT_WINDOW_HOURS } from '../domain/config.ts';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.ts';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/tuning.ts';
 
 const optional = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(1).max(65535);
@@ -20,9 +21,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Readable coloured lines, or one JSON object per line; unset: pretty in a terminal, JSON otherwise. */
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
-  // Each cached workflow keeps its V8 context (~2 MB): 500 bounds the worker's memory; evicted ones replay on their
-  // next task.
-  MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  // Evicted runs replay on their next task (src/worker/tuning.ts).
+  MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   // The HTTP front door (npm run ingest): loopback without a token; any other address needs one.
   INGEST_HOST: z.string().default('127.0.0.1'),
   INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8088),

@@ -9,6 +9,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT } from './tuning.ts';
 import { setFlagsFromString } from 'node:v8';
 import { createPayoutActivities } from '../activities/payout-activities.ts';
 
@@ -62,7 +63,9 @@ export function workflowHeapLimitMiB(cachedWorkflows: number): number {
 
 export async function createCashbackWorker(options: CashbackWorkerOptions): Promise<Worker> {
   // Applies to isolates created from now on: the workflow thread the SDK is about to start.
-  setFlagsFromString(`--max-old-space-size=${workflowHeapLimitMiB(options.maxCachedWorkflows ?? 500)}`);
+  setFlagsFromString(
+    `--max-old-space-size=${workflowHeapLimitMiB(options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS)}`,
+  );
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -71,6 +74,7 @@ export async function createCashbackWorker(options: CashbackWorkerOptions): Prom
       ? { codePath: options.workflowBundleCodePath }
       : { code: await bundleWorkflows() },
     activities: createPayoutActivities(options.orm),
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...options.tuning,
   });
