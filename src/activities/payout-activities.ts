@@ -35,38 +35,49 @@ interface PayoutRow {
 
 const SAVE_STATEMENT = 'select save_statement(?, ?, ?, ?, ?::jsonb)';
 const SETTLE_QUARTER =
-  'select ledger_entry_id, already_credited, unavailable from settle_quarter(?, ?, ?, ?::jsonb, ?, ?, ?)';
+  'select ledger_entry_id, already_credited, unavailable from settle_quarter(?, ?, ?, ?, ?, ?, ?::jsonb)';
 const CREDIT_PAYOUT = 'select ledger_entry_id, already_credited, unavailable from credit_payout(?, ?, ?, ?, ?)';
-
-const description = (quarter: string) => `Seqr cashback ${quarter}`;
 
 export function createPayoutActivities(orm: MikroORM) {
   /** One statement in autocommit: one pool connection, one round trip, one transaction. */
   const query = (sql: string, parameters: unknown[]) => orm.em.getConnection().execute<PayoutRow[]>(sql, parameters);
 
   /**
-   * Runs one payout function; an unavailable account, already recorded as a failed payout, fails the activity for
-   * good.
+   * Runs one payout function: its parameters are the credit's (key, user, quarter, amount, description), then
+   * `statementParameters`. An unavailable account, already recorded as a failed payout, fails the activity for good.
    */
-  async function creditBy(request: CreditRequest, sql: string, parameters: unknown[]): Promise<CreditResult> {
+  async function creditBy(
+    request: CreditRequest,
+    sql: string,
+    statementParameters: unknown[] = [],
+  ): Promise<CreditResult> {
+    const { userId, quarter, amountCents } = request;
+    const idempotencyKey = payoutIdempotencyKey(userId, quarter);
+    const parameters = [
+      idempotencyKey,
+      userId,
+      quarter,
+      amountCents,
+      `Seqr cashback ${quarter}`,
+      ...statementParameters,
+    ];
     crashPoint('before-credit');
     const [row] = await query(sql, parameters);
     if (row?.unavailable) {
-      log.warn('payout failed', { userId: request.userId, quarter: request.quarter, reason: row.unavailable });
+      log.warn('payout failed', { userId, quarter, reason: row.unavailable });
       throw ApplicationFailure.create({ type: ACCOUNT_UNAVAILABLE, nonRetryable: true, message: row.unavailable });
     }
-    if (!row?.ledger_entry_id)
-      throw new Error(`the credit of ${request.userId} for ${request.quarter} returned nothing`);
+    if (!row?.ledger_entry_id) throw new Error(`the credit of ${userId} for ${quarter} returned nothing`);
     crashPoint('after-credit-commit');
     const result = {
       ledgerEntryId: Number(row.ledger_entry_id),
-      idempotencyKey: payoutIdempotencyKey(request.userId, request.quarter),
+      idempotencyKey,
       alreadyCredited: row.already_credited,
     };
     log.info(result.alreadyCredited ? 'credit already applied' : 'credited', {
-      userId: request.userId,
-      quarter: request.quarter,
-      amount: formatEuros(request.amountCents),
+      userId,
+      quarter,
+      amount: formatEuros(amountCents),
       ledgerEntryId: result.ledgerEntryId,
     });
     return result;
@@ -97,17 +108,12 @@ export function createPayoutActivities(orm: MikroORM) {
      */
     async settleQuarter(statement: QuarterStatement): Promise<CreditResult> {
       const { userId, quarter, programVersion, payableCents: amountCents } = statement;
-      const key = payoutIdempotencyKey(userId, quarter);
-      const json = JSON.stringify(statement);
-      const parameters = [userId, quarter, programVersion, json, key, amountCents, description(quarter)];
-      return creditBy({ userId, quarter, amountCents }, SETTLE_QUARTER, parameters);
+      return creditBy({ userId, quarter, amountCents }, SETTLE_QUARTER, [programVersion, JSON.stringify(statement)]);
     },
 
     /** Credits a quarter whose statement is saved (an operator's retry); the same exactly-once guarantee. */
     async creditSeqrAccount(request: CreditRequest): Promise<CreditResult> {
-      const { userId, quarter, amountCents } = request;
-      const key = payoutIdempotencyKey(userId, quarter);
-      return creditBy(request, CREDIT_PAYOUT, [key, userId, quarter, amountCents, description(quarter)]);
+      return creditBy(request, CREDIT_PAYOUT);
     },
   };
 }

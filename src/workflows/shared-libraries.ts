@@ -32,6 +32,16 @@ warmUp.safeParse({ n: 0.5, s: '', at: 'never' });
 
 export const sharedLibraries = { DateTime, z };
 export const sharedDomain = {
-  ...{ applyEvent, calendar, config, events, heldRefunds, money, program, programVersions },
-  ...{ state, statement, status, tiers },
+  applyEvent,
+  calendar,
+  config,
+  events,
+  heldRefunds,
+  money,
+  program,
+  programVersions,
+  state,
+  statement,
+  status,
+  tiers,
 };

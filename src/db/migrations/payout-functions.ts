@@ -66,9 +66,10 @@ export class PayoutFunctions extends Migration {
       end $$`);
 
     // A payable quarter's close in one transaction: its statement, then its credit.
+    // Its parameters are credit_payout's, then the statement's.
     this.addSql(`create function settle_quarter(
-        p_user text, p_quarter text, p_program_version integer, p_statement jsonb,
-        p_key text, p_amount bigint, p_description text,
+        p_key text, p_user text, p_quarter text, p_amount bigint, p_description text,
+        p_program_version integer, p_statement jsonb,
         out ledger_entry_id bigint, out already_credited boolean, out unavailable text)
       language plpgsql as $$
       begin
