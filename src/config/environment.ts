@@ -23,6 +23,15 @@ const schema = z.object({
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   // Evicted runs replay on their next task (src/worker/tuning.ts).
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  // Worker Versioning (docs/releasing.md): the worker joins deployment seqr-cashback as this build (default: the
+  // release and the commit); WORKER_SET_CURRENT=first makes it current on a first deploy, always on every start.
+  WORKER_VERSIONING: z.enum(['on', 'off']).default('on'),
+  WORKER_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_+\-][A-Za-z0-9_.+\-]{0,99}$/, 'WORKER_BUILD_ID: letters, digits and . _ + - (at most 100)')
+    .optional(),
+  WORKER_SET_CURRENT: z.enum(['never', 'first', 'always']).default('never'),
+  GIT_COMMIT: optional,
   // The HTTP front door (npm run ingest): loopback without a token; any other address needs one.
   INGEST_HOST: z.string().default('127.0.0.1'),
   INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8088),

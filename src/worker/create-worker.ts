@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT } from './tuning.ts';
 import { setFlagsFromString } from 'node:v8';
 import { createPayoutActivities } from '../activities/payout-activities.ts';
+import { DEPLOYMENT_NAME } from '../rollout/worker-deployment.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -31,6 +32,8 @@ export interface CashbackWorkerOptions {
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundleCodePath?: string;
   maxCachedWorkflows?: number;
+  /** Join the seqr-cashback Worker Deployment as this build; unset: an unversioned worker (time-skipping tests). */
+  buildId?: string;
   tuning?: Partial<WorkerOptions>;
 }
 
@@ -74,6 +77,16 @@ export async function createCashbackWorker(options: CashbackWorkerOptions): Prom
       ? { codePath: options.workflowBundleCodePath }
       : { code: await bundleWorkflows() },
     activities: createPayoutActivities(options.orm),
+    ...(options.buildId
+      ? {
+          workerDeploymentOptions: {
+            version: { deploymentName: DEPLOYMENT_NAME, buildId: options.buildId },
+            useWorkerVersioning: true,
+            // The workflow declares its own (PINNED); this covers any workflow that does not.
+            defaultVersioningBehavior: 'PINNED',
+          },
+        }
+      : {}),
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...options.tuning,

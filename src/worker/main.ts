@@ -1,9 +1,11 @@
 // The worker process: config from the environment, migrations, the cashback worker, graceful shutdown on
 // SIGTERM/SIGINT.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { readEnvironment } from '../config/environment.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { publishProgram } from '../db/published-program.ts';
+import { buildIdOf, setCurrentBuild } from '../rollout/worker-deployment.ts';
 import { createCashbackWorker } from './create-worker.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
 
@@ -26,6 +28,7 @@ export async function runWorker(): Promise<void> {
   const published = await publishProgram(orm);
   if (published.length) log.info('program versions published', { versions: published });
   const connection = await NativeConnection.connect(env.temporal.connectionOptions);
+  const buildId = env.WORKER_VERSIONING === 'on' ? (env.WORKER_BUILD_ID ?? buildIdOf(env)) : undefined;
   try {
     const worker = await createCashbackWorker({
       connection,
@@ -33,18 +36,35 @@ export async function runWorker(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       orm,
       maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
+      buildId,
     });
+    const running = worker.run();
+    // The server takes a build as current only once it has seen its workers poll: after run(), not before.
+    const current = buildId && env.WORKER_SET_CURRENT !== 'never' ? await becomeCurrent(env, buildId) : undefined;
     log.info('worker ready', {
       address: env.temporal.address,
       namespace: env.temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      build: buildId ? `${buildId}${current ? ` (${current})` : ''}` : 'unversioned',
       metrics: env.METRICS_PORT ? `http://localhost:${env.METRICS_PORT}/metrics` : 'off',
     });
-    await worker.run();
+    await running;
     log.info('worker stopped cleanly');
   } finally {
     await connection.close();
     await orm.close();
+  }
+}
+
+/** WORKER_SET_CURRENT: makes this build the deployment's current one (always, or on a first deploy only). */
+async function becomeCurrent(env: ReturnType<typeof readEnvironment>, buildId: string): Promise<string> {
+  const connection = await Connection.connect(env.temporal.connectionOptions);
+  try {
+    const client = new Client({ connection, namespace: env.temporal.namespace });
+    const outcome = await setCurrentBuild(client, buildId, { onlyIfNone: env.WORKER_SET_CURRENT === 'first' });
+    return { set: 'made current', kept: 'another build is current', already: 'current' }[outcome];
+  } finally {
+    await connection.close();
   }
 }
 

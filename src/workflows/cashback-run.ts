@@ -6,8 +6,8 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  continueAsNew,
   log,
+  makeContinueAsNewFunc,
   proxyActivities,
   setCurrentDetails,
   sleep,
@@ -16,7 +16,7 @@ import {
 import type { CreditResult, PayoutActivities } from '../activities/payout-activities.ts';
 import { applyRawEvent } from '../domain/apply-event.ts';
 import { parseQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
-import { describeRawEvent, type EventType } from '../domain/events.ts';
+import { describeRawEvent, eventTypes, type EventType } from '../domain/events.ts';
 import { expireHeldRefunds } from '../domain/held-refunds.ts';
 import { formatEuros } from '../domain/money.ts';
 import {
@@ -35,6 +35,7 @@ import {
   type CashbackWorkflowInput,
   type PendingEvent,
   type RetryPayoutResult,
+  type UnknownSignal,
 } from './definitions.ts';
 import type { cashbackWorkflow } from './cashback-workflow.ts';
 import { SearchAttributePublisher } from './search-attributes.ts';
@@ -55,9 +56,16 @@ const { saveStatement, creditSeqrAccount, settleQuarter } = proxyActivities<Payo
  */
 const HISTORY_ROLLOVER = 3_000;
 
+/** The next run starts on the deployment's current build, not on this run's pinned one: the upgrade path. */
+const continueOnCurrentBuild = makeContinueAsNewFunc<typeof cashbackWorkflow>({
+  initialVersioningBehavior: 'AUTO_UPGRADE',
+});
+
 export class CashbackRun {
   readonly state: CashbackState;
   private readonly pending: PendingEvent[];
+  /** Signals this build does not know, kept for a newer build (carried over continue-as-new). */
+  private readonly unknownSignals: UnknownSignal[] = [];
   private readonly retryRequests: QuarterKey[] = [];
   private readonly retryResults = new Map<QuarterKey, RetryPayoutResult>();
   /** The quarter this run was started to close: once it has closed, the run's work is done. */
@@ -65,6 +73,8 @@ export class CashbackRun {
   /** The payout quarter whose timer is running: one timer per instant, not one per wake-up. */
   private timerFor?: QuarterKey;
   private readonly searchAttributes: SearchAttributePublisher;
+  /** The history's length in this run's first task (it grows with every later one). */
+  private readonly firstTaskHistoryLength = workflowInfo().historyLength;
 
   constructor(input: CashbackWorkflowInput) {
     const { program, payoutWindowHours, history } = input;
@@ -72,13 +82,26 @@ export class CashbackRun {
       input.state ??
       initialState(input.userId, Date.now(), { program, payoutWindowHours, openFrom: history?.fromQuarter });
     this.pending = [...(input.state ? [] : (input.history?.events ?? [])), ...(input.pending ?? [])];
+    for (const signal of input.unknownSignals ?? []) this.receive(signal);
     this.firstQuarter = this.state.nextPayout.quarter;
     this.searchAttributes = new SearchAttributePublisher(workflowInfo().typedSearchAttributes);
   }
 
   /** Signal handlers only enqueue: they never throw on bad input, and events apply in arrival order. */
-  enqueue(type: EventType, raw: unknown): void {
-    this.pending.push({ type, raw, receivedAt: Date.now() });
+  enqueue(type: EventType, raw: unknown, receivedAt = Date.now()): void {
+    this.pending.push({ type, raw, receivedAt });
+  }
+
+  /** The default signal handler: a signal of a newer build is kept, never dropped, and moves the run on if it can. */
+  keepUnknownSignal(name: string, args: unknown[]): void {
+    this.receive({ name, args, receivedAt: Date.now() });
+  }
+
+  private receive(signal: UnknownSignal): void {
+    const type = eventTypes.find((known) => known === signal.name);
+    if (type) return this.enqueue(type, signal.args[0], signal.receivedAt);
+    this.unknownSignals.push(signal);
+    log.warn('signal kept for a newer build', { userId: this.state.userId, signal: signal.name });
   }
 
   /** The update's validator: refuses, before anything is recorded, a retry of a payout that has not failed. */
@@ -110,17 +133,28 @@ export class CashbackRun {
 
   /** Something to do: an event, an operator's retry, a payout, or a rollover. */
   get hasWork(): boolean {
-    return this.pending.length > 0 || this.retryRequested || this.payoutDue || this.historyFull;
+    return this.pending.length > 0 || this.retryRequested || this.payoutDue || this.historyFull || this.upgradeDue;
   }
 
   /**
-   * Time for a new run: the history nears the server's limits, or this run's quarter is paid and the user's next event
-   * (or, for a quiet user, the next payout instant) has come. A run holds about one quarter. A retry is served first.
+   * Time for a new run: the history nears the server's limits; or a newer build is current (this run moves to it
+   * before it applies anything more, so that build's rules govern from now on); or this run's quarter is paid and the
+   * user's next event (or, for a quiet user, the next payout instant) has come. A run holds about one quarter. A retry
+   * is served first.
    */
   get rolloverDue(): boolean {
     const quarterDone = this.state.nextPayout.quarter !== this.firstQuarter;
     const nextWork = this.pending.length > 0 || this.payoutDue;
-    return this.historyFull || (quarterDone && nextWork && !this.retryRequested);
+    return this.historyFull || (!this.retryRequested && (this.upgradeDue || (quarterDone && nextWork)));
+  }
+
+  /**
+   * The deployment's current build is not the one this run is pinned to (always false on unversioned workers). Never in
+   * a run's first task: a run that continued onto the current build and still saw it would otherwise loop.
+   */
+  private get upgradeDue(): boolean {
+    const { targetWorkerDeploymentVersionChanged, historyLength } = workflowInfo();
+    return targetWorkerDeploymentVersionChanged && historyLength > this.firstTaskHistoryLength;
   }
 
   private get historyFull(): boolean {
@@ -134,11 +168,13 @@ export class CashbackRun {
   async rollOver(): Promise<void> {
     await condition(() => allHandlersFinished() || this.retryRequested);
     if (this.retryRequested) return;
-    this.applyEvents();
-    await continueAsNew<typeof cashbackWorkflow>({
+    // On an upgrade the events wait for the next build; otherwise this run applies them first.
+    if (!this.upgradeDue) this.applyEvents();
+    await continueOnCurrentBuild({
       userId: this.state.userId,
       state: this.state,
       pending: this.pending,
+      ...(this.unknownSignals.length ? { unknownSignals: this.unknownSignals } : {}),
     });
   }
 

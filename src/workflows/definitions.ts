@@ -1,4 +1,5 @@
 // The workflow's public surface, shared by the workflow, the client and the tests.
+import type { SignalDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { QuarterKey } from '../domain/calendar.ts';
 import type { EventType } from '../domain/events.ts';
@@ -21,6 +22,16 @@ export function userIdOf(workflowId: string): string | undefined {
 /** Raw payloads: validated inside the workflow too, so a bad one is recorded as rejected, never fails a task. */
 export const paymentSignal = defineSignal<[unknown]>('payment');
 export const refundSignal = defineSignal<[unknown]>('refund');
+/** The signal that carries each event type (named after it). */
+export const eventSignals: Record<EventType, SignalDefinition<[unknown]>> = {
+  payment: paymentSignal,
+  refund: refundSignal,
+};
+/**
+ * Wakes a run without an event: a run pinned to an older build then sees that a newer one is current and moves to it
+ * (`npm run cli -- rollout nudge`).
+ */
+export const wakeSignal = defineSignal('wake');
 export const statusQuery = defineQuery<CashbackStatus>('status');
 /** Cents left of a payment (undefined if unknown): the client checks a refund against it before sending. */
 export const paymentRemainingQuery = defineQuery<number | undefined, [string]>('paymentRemaining');
@@ -47,6 +58,13 @@ export interface PendingEvent {
   receivedAt: number;
 }
 
+/** A signal the build that received it did not know: carried over continue-as-new to a build that does. */
+export interface UnknownSignal {
+  name: string;
+  args: unknown[];
+  receivedAt: number;
+}
+
 export interface CashbackWorkflowInput {
   userId: string;
   /** A new user's payout window in hours (PAYOUT_WINDOW_HOURS); a continued run keeps the one in its state. */
@@ -56,6 +74,8 @@ export interface CashbackWorkflowInput {
   /** Carried over continue-as-new. */
   state?: CashbackState;
   pending?: PendingEvent[];
+  /** Carried over continue-as-new: signals an older build kept for this one. */
+  unknownSignals?: UnknownSignal[];
   /** A new user's imported history: the books open at `fromQuarter` and these events are applied first. */
   history?: { fromQuarter: QuarterKey; events: PendingEvent[] };
 }

@@ -1,17 +1,22 @@
-// Records the histories of real runs (time-skipping server, real worker, PostgreSQL) as JSON for the replay test.
-// Run after a deliberate change of workflow logic (`npm run record-histories`) and commit the re-recorded files.
+// Records the histories of real runs (time-skipping server, real worker, PostgreSQL) as JSON for the replay test, into
+// a folder of the release in package.json (test/histories/<release>/). Run once when a release is cut
+// (`npm run record-histories`, docs/releasing.md): a released folder is never re-recorded, so this refuses to write
+// into one that exists. Each scenario leaves a run in a state a deploy can meet it in.
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { writeFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RELEASE } from '../../src/rollout/worker-deployment.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { eventually, payment, refund, splitCents, withHarness, type Harness } from '../support/harness.ts';
+
+const dir = new URL(`./${RELEASE}/`, import.meta.url);
 
 async function save(h: Harness, name: string, userId: string, runIds: string[]): Promise<void> {
   for (const [i, runId] of runIds.entries()) {
     const history = await h.env.client.workflow.getHandle(workflowIdFor(userId), runId).fetchHistory();
-    const file = new URL(`./${name}-run${i + 1}.json`, import.meta.url);
-    await writeFile(file, historyToJSON(history));
+    await writeFile(new URL(`./${name}-run${i + 1}.json`, dir), historyToJSON(history));
   }
 }
 
@@ -19,8 +24,59 @@ async function runIdOf(handle: WorkflowHandle): Promise<string> {
   return (await handle.describe()).runId;
 }
 
-describe('record histories', () => {
-  it('the worked example: signals, payout, then a refund clawed back in the next run', async () => {
+function nextRun(handle: WorkflowHandle, previous: string): Promise<string> {
+  return eventually(async () => {
+    const id = await runIdOf(handle);
+    return id !== previous ? id : undefined;
+  }, 'the next run');
+}
+
+describe(`record the histories of release ${RELEASE}`, () => {
+  beforeAll(async () => {
+    if (existsSync(dir)) throw new Error(`test/histories/${RELEASE}/ exists: released histories are never re-recorded`);
+    await mkdir(dir);
+  });
+
+  it('mid-quarter with payments: the open month is tallied, the payout timer armed', async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('history-mid-quarter');
+      const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
+      await h.advanceTo('2083-01-10T12:00:00+01:00');
+      for (const cents of splitCents(15_000, 3))
+        await h.cashback.recordPayment(payment(user, cents, '2083-01-10T12:00:00+01:00', 'in_store'));
+      await h.advanceTo('2083-02-12T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 4_000, '2083-02-12T12:00:00+01:00', 'online'));
+      expect((await h.cashback.getStatus(user)).counters.payments).toBe(4);
+      await save(h, 'mid-quarter', user, [await runIdOf(handle)]);
+    });
+  });
+
+  it('a held refund: the refund came before its payment and waits in the run', async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('history-held');
+      const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
+      await h.advanceTo('2083-01-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 2_000, '2083-01-09T12:00:00+01:00'));
+      const later = payment(user, 30_000, '2083-01-10T10:00:00+01:00');
+      await h.cashback.recordRefund(refund(user, later.paymentId, 10_000, '2083-01-10T11:00:00+01:00'));
+      await eventually(async () => ((await h.cashback.getStatus(user)).heldRefunds.length ? true : undefined), 'held');
+      await save(h, 'held-refund', user, [await runIdOf(handle)]);
+    });
+  });
+
+  it('asleep until the payout instant: the quarter has ended, its grace is running', async () => {
+    await withHarness(async (h) => {
+      const user = h.newUser('history-asleep');
+      const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
+      await h.advanceTo('2083-03-10T12:00:00+01:00');
+      await h.cashback.recordPayment(payment(user, 25_000, '2083-03-10T12:00:00+01:00'));
+      await h.advanceTo('2083-04-02T12:00:00+02:00');
+      expect(await h.ledger(user)).toEqual([]);
+      await save(h, 'asleep', user, [await runIdOf(handle)]);
+    });
+  });
+
+  it('the worked example: signals, payout, then a refund clawed back after continue-as-new', async () => {
     await withHarness(async (h) => {
       const user = h.newUser('history-seed');
       const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
@@ -29,9 +85,7 @@ describe('record histories', () => {
       await h.cashback.recordPayment(first);
       const run1 = await runIdOf(handle);
       await h.cashback.recordPayment(first);
-      await h.env.client.workflow
-        .getHandle(workflowIdFor(user))
-        .signal('payment', { paymentId: 'junk', amount: 'lots' });
+      await handle.signal('payment', { paymentId: 'junk', amount: 'lots' });
       await h.advanceTo('2083-02-15T12:00:00+01:00');
       for (const cents of splitCents(20_000, 12))
         await h.cashback.recordPayment(payment(user, cents, '2083-02-15T12:00:00+01:00', 'online'));
@@ -43,11 +97,9 @@ describe('record histories', () => {
       await eventually(async () => ((await h.ledger(user)).length ? true : undefined), 'the Q1 credit');
       // The first event after a payout starts the next run.
       await h.cashback.recordRefund(refund(user, first.paymentId, 5_000, '2083-04-05T00:00:00+02:00'));
-      const run2 = await eventually(async () => {
-        const id = await runIdOf(handle);
-        return id !== run1 ? id : undefined;
-      }, 'the second run');
-      await h.cashback.getStatus(user);
+      const run2 = await nextRun(handle, run1);
+      await h.cashback.recordPayment(payment(user, 7_000, '2083-04-06T12:00:00+02:00'));
+      await eventually(async () => ((await h.cashback.getStatus(user)).counters.payments ? true : undefined), 'run 2');
       await save(h, 'seed', user, [run1, run2]);
     });
   });
@@ -61,15 +113,11 @@ describe('record histories', () => {
       const run1 = await runIdOf(handle);
       await h.advanceTo('2083-07-05T00:00:00+02:00');
       await eventually(async () => ((await h.statement(user, '2083-Q2')) ? true : undefined), 'the Q2 statement');
-      const run2 = await eventually(async () => {
-        const id = await runIdOf(handle);
-        return id !== run1 ? id : undefined;
-      }, 'the second run');
-      await save(h, 'quiet', user, [run1, run2]);
+      await save(h, 'quiet', user, [run1, await nextRun(handle, run1)]);
     });
   });
 
-  it('a blocked account: failed payout, operator retries (update), paid once', async () => {
+  it('a failed payout waiting for an operator, then the retry (update) that pays it once', async () => {
     await withHarness(async (h) => {
       const user = h.newUser('history-blocked');
       const handle = h.env.client.workflow.getHandle(workflowIdFor(user));
@@ -82,10 +130,11 @@ describe('record histories', () => {
         async () => ((await h.statement(user, '2083-Q1'))?.payoutStatus === 'failed' ? true : undefined),
         'the failure',
       );
+      await save(h, 'failed-payout', user, [run1]);
       await h.setAccountStatus(user, 'open');
       const run = await runIdOf(handle);
       expect(await h.cashback.retryPayout(user, '2083-Q1')).toMatchObject({ status: 'paid' });
-      await save(h, 'blocked', user, run === run1 ? [run1] : [run1, run]);
+      await save(h, 'retried-payout', user, run === run1 ? [run1] : [run1, run]);
     });
   });
 });

@@ -1,0 +1,181 @@
+// The engine's Worker Deployment: its name, the build id of this code, and what a rollout reads and changes on the
+// server (current and ramping build, runs still pinned to each build, drainage). The worker, the CLI and the tests
+// share it. docs/releasing.md is the runbook.
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { wakeSignal } from '../workflows/definitions.ts';
+
+export const DEPLOYMENT_NAME = 'seqr-cashback';
+
+const { VersionDrainageStatus, WorkerDeploymentVersionStatus } = proto.temporal.api.enums.v1;
+
+/** The release in package.json. */
+export const RELEASE: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/**
+ * This code's build id: the release and the commit (`1.0.0+b14f8e6c1d2e`). The commit comes from GIT_COMMIT (the image
+ * is built with it) or from git; without either the release alone names the build.
+ */
+export function buildIdOf(env: { GIT_COMMIT?: string | undefined } = process.env): string {
+  const commit = env.GIT_COMMIT?.trim() || gitCommit();
+  return commit ? `${RELEASE}+${commit.slice(0, 12)}` : RELEASE;
+}
+
+function gitCommit(): string | undefined {
+  try {
+    const root = new URL('../../', import.meta.url);
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value of Temporal's TemporalWorkerDeploymentVersion search attribute for a build. */
+export function versionKey(buildId: string): string {
+  return `${DEPLOYMENT_NAME}:${buildId}`;
+}
+
+export interface BuildSummary {
+  buildId: string;
+  /** current, ramping, draining, drained or inactive, as the server reports it. */
+  status: string;
+  /** Open runs pinned to this build, counted now (the server's drainage status refreshes every few minutes). */
+  pinnedRuns: number;
+  /** Drained and not current or ramping: its workers may stop. */
+  retirable: boolean;
+  createdAt?: string;
+}
+
+export interface DeploymentSummary {
+  current?: string;
+  ramping?: { buildId: string; percentage: number };
+  builds: BuildSummary[];
+}
+
+const statusNames: Record<number, string> = {
+  [WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_INACTIVE]: 'inactive',
+  [WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_CURRENT]: 'current',
+  [WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_RAMPING]: 'ramping',
+  [WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING]: 'draining',
+  [WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_DRAINED]: 'drained',
+};
+
+/** The deployment as the server sees it; undefined before any versioned worker of ours has polled. */
+export async function describeDeployment(client: Client): Promise<DeploymentSummary | undefined> {
+  let info;
+  try {
+    ({ workerDeploymentInfo: info } = await client.workflowService.describeWorkerDeployment({
+      namespace: client.options.namespace,
+      deploymentName: DEPLOYMENT_NAME,
+    }));
+  } catch (error) {
+    if ((error as { code?: number }).code === 5) return undefined; // NOT_FOUND
+    throw error;
+  }
+  const routing = info?.routingConfig;
+  const builds = await Promise.all(
+    (info?.versionSummaries ?? []).map(async (summary): Promise<BuildSummary> => {
+      const buildId = summary.deploymentVersion?.buildId ?? (summary.version ?? '').split('.').slice(1).join('.');
+      const status = statusNames[summary.status ?? 0] ?? 'unknown';
+      const drained =
+        summary.drainageStatus === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINED || status === 'drained';
+      const pinnedRuns = await countPinnedRuns(client, buildId);
+      return {
+        buildId,
+        status,
+        pinnedRuns,
+        retirable: (drained || status === 'inactive') && pinnedRuns === 0,
+        ...(summary.createTime?.seconds ? { createdAt: timestamp(summary.createTime.seconds) } : {}),
+      };
+    }),
+  );
+  const ramping = routing?.rampingDeploymentVersion?.buildId;
+  return {
+    ...(routing?.currentDeploymentVersion?.buildId ? { current: routing.currentDeploymentVersion.buildId } : {}),
+    ...(ramping ? { ramping: { buildId: ramping, percentage: routing?.rampingVersionPercentage ?? 0 } } : {}),
+    builds: builds.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '')),
+  };
+}
+
+function timestamp(seconds: number | { toNumber(): number }): string {
+  return new Date((typeof seconds === 'number' ? seconds : seconds.toNumber()) * 1000).toISOString();
+}
+
+/** The visibility query of the open runs pinned to a build: what the server's own drainage check counts. */
+export function pinnedRunsQuery(buildId: string): string {
+  return (
+    `TemporalWorkerDeploymentVersion = '${versionKey(buildId)}' AND ` +
+    `TemporalWorkflowVersioningBehavior = 'Pinned' AND ExecutionStatus = 'Running'`
+  );
+}
+
+export async function countPinnedRuns(client: Client, buildId: string): Promise<number> {
+  return (await client.workflow.count(pinnedRunsQuery(buildId))).count;
+}
+
+/**
+ * Makes `buildId` the deployment's current build once its workers poll (the server refuses a build it has not seen).
+ * `onlyIfNone`: leave an existing current build alone (a first deploy).
+ */
+export async function setCurrentBuild(
+  client: Client,
+  buildId: string,
+  { onlyIfNone = false, timeoutMs = 60_000 } = {},
+): Promise<'set' | 'kept' | 'already'> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const deployment = await describeDeployment(client);
+    if (deployment?.current === buildId) return 'already';
+    if (deployment?.current && onlyIfNone) return 'kept';
+    if (deployment?.builds.some((build) => build.buildId === buildId)) {
+      await client.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace: client.options.namespace,
+        deploymentName: DEPLOYMENT_NAME,
+        buildId,
+        identity: 'seqr-cashback rollout',
+      });
+      return 'set';
+    }
+    if (Date.now() > deadline)
+      throw new Error(`build ${buildId} has no worker polling deployment ${DEPLOYMENT_NAME}: start its workers first`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Ramps `percentage` % of new runs (and of runs that continue as new) to `buildId`; 0 ends the ramp. */
+export async function rampBuild(client: Client, buildId: string | undefined, percentage: number): Promise<void> {
+  await client.workflowService.setWorkerDeploymentRampingVersion({
+    namespace: client.options.namespace,
+    deploymentName: DEPLOYMENT_NAME,
+    ...(buildId ? { buildId } : {}),
+    percentage,
+    identity: 'seqr-cashback rollout',
+  });
+}
+
+/** Wakes every open run pinned to `buildId`, so that each moves to the current build now (docs/releasing.md). */
+export async function nudgePinnedRuns(
+  client: Client,
+  buildId: string,
+  onProgress: (woken: number) => void = () => undefined,
+): Promise<number> {
+  let woken = 0;
+  const batch: Promise<void>[] = [];
+  for await (const run of client.workflow.list({ query: pinnedRunsQuery(buildId) })) {
+    batch.push(
+      client.workflow
+        .getHandle(run.workflowId)
+        .signal(wakeSignal)
+        .then(() => onProgress(++woken)),
+    );
+    if (batch.length >= 32) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+  return woken;
+}
