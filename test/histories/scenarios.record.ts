@@ -98,7 +98,7 @@ describe(`record the histories of release ${RELEASE}`, () => {
       // The first event after a payout starts the next run.
       await h.cashback.recordRefund(refund(user, first.paymentId, 5_000, '2083-04-05T00:00:00+02:00'));
       const run2 = await nextRun(handle, run1);
-      await h.cashback.recordPayment(payment(user, 7_000, '2083-04-06T12:00:00+02:00'));
+      await h.cashback.recordPayment(payment(user, 7_000, '2083-04-05T00:00:00+02:00'));
       await eventually(async () => ((await h.cashback.getStatus(user)).counters.payments ? true : undefined), 'run 2');
       await save(h, 'seed', user, [run1, run2]);
     });
