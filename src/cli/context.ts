@@ -17,10 +17,14 @@ export class CliContext {
     return this.environment;
   }
 
-  async cashback(): Promise<CashbackClient> {
+  /** The Temporal client, on the configured namespace. */
+  async temporal(): Promise<Client> {
     this.connection ??= await Connection.connect(this.env.temporal.connectionOptions);
-    const client = new Client({ connection: this.connection, namespace: this.env.temporal.namespace });
-    return new CashbackClient(client, this.env.TEMPORAL_TASK_QUEUE, {
+    return new Client({ connection: this.connection, namespace: this.env.temporal.namespace });
+  }
+
+  async cashback(): Promise<CashbackClient> {
+    return new CashbackClient(await this.temporal(), this.env.TEMPORAL_TASK_QUEUE, {
       payoutWindowHours: this.env.PAYOUT_WINDOW_HOURS,
     });
   }

@@ -13,6 +13,12 @@ import { payCommand, refundCommand, retryPayoutCommand } from './commands/events
 import { notificationsCommand } from './commands/notifications.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { reportCommand } from './commands/report.ts';
+import {
+  rolloutNudgeCommand,
+  rolloutPromoteCommand,
+  rolloutRampCommand,
+  rolloutStatusCommand,
+} from './commands/rollout.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { payoutsCommand, statementCommand } from './commands/statements.ts';
 import { statusCommand } from './commands/status.ts';
@@ -79,6 +85,37 @@ program
   .option('--json', 'machine-readable output')
   .description('the payout notification outbox: what waits for the webhook, with attempts and the last error')
   .action((options) => notificationsCommand(ctx, options));
+const rollout = program
+  .command('rollout')
+  .description('Worker Versioning: builds, pinned runs, promote, ramp, wake (docs/releasing.md)');
+rollout
+  .command('status')
+  .option('--json', 'machine-readable output')
+  .description('current and ramping build, and per build its status, runs still pinned to it and whether it can retire')
+  .action((options) => rolloutStatusCommand(ctx, options));
+rollout
+  .command('promote')
+  .argument('<buildId>')
+  .option('--json', 'machine-readable output')
+  .description(
+    'make a build current once its workers poll: new runs start on it, pinned runs move at their next wake-up',
+  )
+  .action((buildId, options) => rolloutPromoteCommand(ctx, buildId, options));
+rollout
+  .command('ramp')
+  .argument('<buildId>')
+  .argument('<percentage>', '0 to 100; 0 ends the ramp')
+  .option('--json', 'machine-readable output')
+  .description('send a share of new runs, and of runs that continue as new, to a build')
+  .action((buildId, percentage, options) => rolloutRampCommand(ctx, buildId, percentage, options));
+rollout
+  .command('nudge')
+  .argument('<buildId>')
+  .option('--json', 'machine-readable output')
+  .description(
+    'wake every run pinned to a build, so that each moves to the current build now instead of at its next event',
+  )
+  .action((buildId, options) => rolloutNudgeCommand(ctx, buildId, options));
 program
   .command('pay')
   .argument('<userId>')

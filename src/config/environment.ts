@@ -28,10 +28,12 @@ const schema = z.object({
   WORKER_VERSIONING: z.enum(['on', 'off']).default('on'),
   WORKER_BUILD_ID: z
     .string()
-    .regex(/^[A-Za-z0-9_+\-][A-Za-z0-9_.+\-]{0,99}$/, 'WORKER_BUILD_ID: letters, digits and . _ + - (at most 100)')
+    .regex(/^[\w+-][\w.+-]{0,99}$/, 'WORKER_BUILD_ID: letters, digits and . _ + - (at most 100)')
     .optional(),
   WORKER_SET_CURRENT: z.enum(['never', 'first', 'always']).default('never'),
   GIT_COMMIT: optional,
+  /** A prebuilt workflow bundle (a build's workflows as a deploy ships them); unset: bundled from src at start. */
+  WORKFLOW_BUNDLE_PATH: optional,
   // The HTTP front door (npm run ingest): loopback without a token; any other address needs one.
   INGEST_HOST: z.string().default('127.0.0.1'),
   INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8088),

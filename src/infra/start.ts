@@ -138,6 +138,8 @@ function startWorker(index: number, databaseUrl: string, temporalAddress: string
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       LOG_FORMAT: process.env.LOG_FORMAT || (terminal ? 'pretty' : 'json'),
+      // One build runs locally: it becomes the deployment's current build (docs/releasing.md).
+      WORKER_SET_CURRENT: process.env.WORKER_SET_CURRENT || 'always',
       // Workers on one machine cannot share a port: METRICS_PORT for the first, the next ones above it.
       ...(metricsPort ? { METRICS_PORT: String(metricsPort + index - 1) } : {}),
       ...(terminal && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),

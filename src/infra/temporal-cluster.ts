@@ -1,7 +1,8 @@
 // The production shape, natively: `temporal-server` on PostgreSQL (persistence and SQL visibility, N history shards)
 // with the configuration in deploy/temporal/ (the same files docker-compose.yml mounts), its schema tool, the web UI
 // server, the namespace and our search attributes. Every program is built from the Go module proxy once (go-install.ts).
-import { cp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
@@ -70,6 +71,17 @@ export interface ClusterOptions {
   port?: number;
   /** Serve the web UI on this port. */
   uiPort?: number;
+  /** Settings added to deploy/temporal/dynamic-config.yaml for this launch (tests: faster drainage checks). */
+  dynamicConfig?: Record<string, string | number | boolean>;
+}
+
+/** deploy/temporal/dynamic-config.yaml plus `extra` (keys it does not set), as a file of this launch's own. */
+async function dynamicConfigWith(extra: Record<string, string | number | boolean>): Promise<string> {
+  const base = await readFile(dynamicConfigFile, 'utf8');
+  const added = Object.entries(extra).map(([key, value]) => `${key}:\n  - value: ${JSON.stringify(value)}\n`);
+  const file = join(await mkdtemp(join(tmpdir(), 'temporal-dynamic-config-')), 'dynamic-config.yaml');
+  await writeFile(file, `${base}\n${added.join('')}`);
+  return file;
 }
 
 /** Creates, or upgrades, Temporal's databases and schemas (idempotent: safe on every start). */
@@ -158,6 +170,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
   const port = options.port ?? (await freePortBlock(PORT_OFFSETS)); // the layout: serverEnvironment()
   const shards = options.numHistoryShards ?? 4;
   const address = `127.0.0.1:${port}`;
+  const dynamicConfig = options.dynamicConfig ? await dynamicConfigWith(options.dynamicConfig) : dynamicConfigFile;
   const launch = () =>
     step(`starting temporal-server (${shards} history shards) on ${address}`, () =>
       startProcess({
@@ -166,7 +179,11 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
         detached: true,
         timeoutMs: 120_000,
         args: ['start'],
-        env: { ...process.env, ...serverEnvironment(url, port, shards) },
+        env: {
+          ...process.env,
+          ...serverEnvironment(url, port, shards),
+          TEMPORAL_DYNAMIC_CONFIG_FILE: dynamicConfig,
+        },
         ready: () => serving(address),
       }),
     );

@@ -37,6 +37,7 @@ export async function runWorker(): Promise<void> {
       orm,
       maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
       buildId,
+      ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundleCodePath: env.WORKFLOW_BUNDLE_PATH } : {}),
     });
     const running = worker.run();
     // The server takes a build as current only once it has seen its workers poll: after run(), not before.
