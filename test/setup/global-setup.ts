@@ -1,5 +1,6 @@
 // Once per test run: an isolated PostgreSQL database with the schema migrated, and the workflow bundles built once: the
-// shipped one, and one of a deploy that brings the next program version (test/support/next-program.ts).
+// shipped one, one of a deploy that brings the next program version (test/support/next-program.ts), and the next
+// builds of the rolling deploy and the fix path (test/support/builds/).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +8,21 @@ import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { testDatabase } from '../support/database.ts';
 import { bundleWorkflows } from '../../src/worker/create-worker.ts';
-import { bundleWithProgram, nextProgramModule } from '../support/bundles.ts';
+import {
+  bundleEntry,
+  bundleWithProgram,
+  nextBuildEntry,
+  nextProgramModule,
+  patchedFixEntry,
+} from '../support/bundles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     workflowBundlePath: string;
     nextProgramBundlePath: string;
+    nextBuildBundlePath: string;
+    patchedFixBundlePath: string;
   }
 }
 
@@ -33,6 +42,14 @@ export default async function setup(project: TestProject) {
   await writeFile(workflowBundlePath, code);
   const nextProgramBundlePath = join(bundleDir, 'workflows-next-program.js');
   await writeFile(nextProgramBundlePath, await bundleWithProgram(nextProgramModule));
+  for (const [key, entry] of [
+    ['nextBuildBundlePath', nextBuildEntry],
+    ['patchedFixBundlePath', patchedFixEntry],
+  ] as const) {
+    const path = join(bundleDir, `${key}.js`);
+    await writeFile(path, await bundleEntry(entry));
+    project.provide(key, path);
+  }
   project.provide('databaseUrl', database.url);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('nextProgramBundlePath', nextProgramBundlePath);

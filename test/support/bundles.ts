@@ -6,6 +6,21 @@ import { sharedWorkflowModules, workflowsPath } from '../../src/worker/create-wo
 
 const shipped = fileURLToPath(new URL('../../src/domain/program-versions.ts', import.meta.url));
 export const nextProgramModule = fileURLToPath(new URL('./next-program.ts', import.meta.url));
+/** Builds of a next release, for the rolling deploy and the fix path (test/support/builds/). */
+export const nextBuildEntry = fileURLToPath(new URL('./builds/next-build.ts', import.meta.url));
+export const patchedFixEntry = fileURLToPath(new URL('./builds/patched-fix.ts', import.meta.url));
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+/** The workflows of another entry point (a next build), bundled as a deploy would. */
+export async function bundleEntry(entry: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: entry,
+    preloadModules: sharedWorkflowModules,
+    logger: quiet,
+  });
+  return code;
+}
 
 interface ResolveData {
   request: string;
@@ -41,7 +56,7 @@ export async function bundleWithProgram(programModule: string): Promise<string> 
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     preloadModules: sharedWorkflowModules,
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+    logger: quiet,
     webpackConfigHook: (config) => ({ ...config, plugins: [...(config.plugins ?? []), replace as never] }),
   });
   if (!code.includes(programModule.split('/').slice(-2).join('/')))
