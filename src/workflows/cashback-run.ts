@@ -82,7 +82,7 @@ export class CashbackRun {
       input.state ??
       initialState(input.userId, Date.now(), { program, payoutWindowHours, openFrom: history?.fromQuarter });
     this.pending = [...(input.state ? [] : (input.history?.events ?? [])), ...(input.pending ?? [])];
-    for (const signal of input.unknownSignals ?? []) this.receive(signal);
+    for (const signal of input.unknownSignals ?? []) this.receiveSignal(signal);
     this.firstQuarter = this.state.nextPayout.quarter;
     this.searchAttributes = new SearchAttributePublisher(workflowInfo().typedSearchAttributes);
   }
@@ -92,12 +92,13 @@ export class CashbackRun {
     this.pending.push({ type, raw, receivedAt });
   }
 
-  /** The default signal handler: a signal of a newer build is kept, never dropped, and moves the run on if it can. */
+  /** The default signal handler: a signal of a newer build is kept, never dropped, and carried to the next build. */
   keepUnknownSignal(name: string, args: unknown[]): void {
-    this.receive({ name, args, receivedAt: Date.now() });
+    this.receiveSignal({ name, args, receivedAt: Date.now() });
   }
 
-  private receive(signal: UnknownSignal): void {
+  /** Routes a signal to the event it carries; one this build does not know is kept. A newer build overrides it. */
+  protected receiveSignal(signal: UnknownSignal): void {
     const type = eventTypes.find((known) => known === signal.name);
     if (type) return this.enqueue(type, signal.args[0], signal.receivedAt);
     this.unknownSignals.push(signal);

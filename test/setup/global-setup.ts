@@ -14,7 +14,10 @@ import {
   nextBuildEntry,
   nextProgramModule,
   patchedFixEntry,
+  writeProgramFrom,
 } from '../support/bundles.ts';
+import { quarterOfInstant } from '../../src/domain/calendar.ts';
+import { PROGRAM } from '../../src/domain/program-versions.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +26,7 @@ declare module 'vitest' {
     nextProgramBundlePath: string;
     nextBuildBundlePath: string;
     patchedFixBundlePath: string;
+    rollingBuildBBundlePath: string;
   }
 }
 
@@ -50,6 +54,11 @@ export default async function setup(project: TestProject) {
     await writeFile(path, await bundleEntry(entry));
     project.provide(key, path);
   }
+  // The rolling deploy's build B: the next build, with a program version from the running quarter.
+  const running = quarterOfInstant(Date.now(), PROGRAM.timeZone);
+  const rollingB = join(bundleDir, 'rolling-build-b.js');
+  await writeFile(rollingB, await bundleWithProgram(await writeProgramFrom(running, bundleDir), nextBuildEntry));
+  project.provide('rollingBuildBBundlePath', rollingB);
   project.provide('databaseUrl', database.url);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('nextProgramBundlePath', nextProgramBundlePath);

@@ -1,8 +1,10 @@
 // Workflow bundles as a deploy would build them, with another program module in place of the shipped one.
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedWorkflowModules, workflowsPath } from '../../src/worker/create-worker.ts';
+import { NEXT_VERSION } from './next-program.ts';
 
 const shipped = fileURLToPath(new URL('../../src/domain/program-versions.ts', import.meta.url));
 export const nextProgramModule = fileURLToPath(new URL('./next-program.ts', import.meta.url));
@@ -11,6 +13,21 @@ export const nextBuildEntry = fileURLToPath(new URL('./builds/next-build.ts', im
 export const patchedFixEntry = fileURLToPath(new URL('./builds/patched-fix.ts', import.meta.url));
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+/**
+ * A program module with one more version, effective from `quarter` (the rolling deploy's build B: on a real clock the
+ * running quarter is the only one a test can reach), written to `dir`.
+ */
+export async function writeProgramFrom(quarter: string, dir: string): Promise<string> {
+  const path = join(dir, 'program-from-running-quarter.ts');
+  const version = { ...NEXT_VERSION, effectiveFrom: quarter };
+  await writeFile(
+    path,
+    `import { PROGRAM as SHIPPED } from ${JSON.stringify(shipped)};\n` +
+      `export const PROGRAM = { ...SHIPPED, versions: [...SHIPPED.versions, ${JSON.stringify(version)}] };\n`,
+  );
+  return path;
+}
 
 /** The workflows of another entry point (a next build), bundled as a deploy would. */
 export async function bundleEntry(entry: string): Promise<string> {
@@ -42,7 +59,7 @@ interface Compiler {
  * The workflows bundled with `programModule` wherever they import src/domain/program-versions.ts (the module itself
  * still imports the shipped one): what a deploy of a new program version ships.
  */
-export async function bundleWithProgram(programModule: string): Promise<string> {
+export async function bundleWithProgram(programModule: string, entry = workflowsPath): Promise<string> {
   const replace = {
     apply(compiler: Compiler) {
       compiler.hooks.normalModuleFactory.tap('program', (factory) =>
@@ -54,7 +71,7 @@ export async function bundleWithProgram(programModule: string): Promise<string> 
     },
   };
   const { code } = await bundleWorkflowCode({
-    workflowsPath,
+    workflowsPath: entry,
     preloadModules: sharedWorkflowModules,
     logger: quiet,
     webpackConfigHook: (config) => ({ ...config, plugins: [...(config.plugins ?? []), replace as never] }),

@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { step } from '../../src/infra/steps.ts';
 import { startLocalPostgres } from '../../src/infra/postgres.ts';
-import { startTemporalCluster } from '../../src/infra/temporal-cluster.ts';
+import { startTemporalCluster, type ClusterOptions } from '../../src/infra/temporal-cluster.ts';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/infra/temporal-servers.ts';
 import { resolveTestServer } from '../../src/infra/test-server.ts';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
@@ -32,9 +32,11 @@ export function startTestDevServer(options: DevServerOptions = {}): Promise<Test
  * The production shape: temporal-server on a PostgreSQL of its own (which also holds the engine's database, `databaseUrl`),
  * with a client and a worker connection on it.
  */
-export async function startTestCluster(): Promise<TestServer & { databaseUrl: string }> {
+export async function startTestCluster(
+  options: Omit<ClusterOptions, 'postgresUrl'> = {},
+): Promise<TestServer & { databaseUrl: string }> {
   const postgres = await startLocalPostgres();
-  const server = await withClient(startTemporalCluster({ postgresUrl: postgres.url }));
+  const server = await withClient(startTemporalCluster({ ...options, postgresUrl: postgres.url }));
   return {
     ...server,
     databaseUrl: postgres.url,
