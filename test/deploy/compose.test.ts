@@ -131,6 +131,12 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/FROM node:24/);
     // npm ci runs the preinstall Node check: the file must be in the image before it.
     expect(dockerfile.indexOf('COPY src/infra/require-node.cjs')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
+    // The build id is the release and the commit: compose passes the commit as a build arg, the image keeps it.
+    expect(compose.services.worker.build.args).toEqual({ GIT_COMMIT: '${GIT_COMMIT:-}' });
+    expect(dockerfile).toMatch(/ARG GIT_COMMIT=\n/);
+    expect(dockerfile).toMatch(/ENV .*GIT_COMMIT=\$\{GIT_COMMIT\}/);
+    // A first deploy becomes current on its own; later builds are promoted by an operator (docs/releasing.md).
+    expect(readEnvironment(compose.services.worker.environment).WORKER_SET_CURRENT).toBe('first');
   });
 
   it("has a dynamic config whose every key the server knows (temporal-server's own check)", async () => {

@@ -7,6 +7,7 @@
 // later one; it is checked on users with nothing in that quarter when B became current.
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { programPayingAt } from '../../bench/storm-run.ts';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
@@ -220,6 +221,9 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
     })();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const pinnedAtSwitch = await countPinnedRuns(client, A);
+    const rssMiB = (worker: WorkerProcess) =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const aRssAtSwitch = aWorkers.map(rssMiB);
     const promoted = await runCli(['rollout', 'promote', B, '--json'], env);
     expect(promoted, promoted.stderr).toMatchObject({ code: 0 });
     const switchedAt = Date.now();
@@ -329,7 +333,8 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
       `rolling deploy: ${pinnedAtSwitch} runs pinned to A when B became current; A was still needed for ` +
         `${((drainedAt - switchedAt) / 1000).toFixed(1)} s (until the server reported it drained), serving ` +
         `${servedByA.length} runs (${tasksByA.length} workflow tasks) after the switch; ${quiet} quiet runs moved by ` +
-        `the nudge; ${runs.length} runs in all, no workflow task failed`,
+        `the nudge; ${runs.length} runs in all, no workflow task failed; an A worker's RSS at the switch: ` +
+        `${aRssAtSwitch.map((mib) => mib.toFixed(0)).join(' and ')} MiB`,
     );
   }, 420_000);
 });
