@@ -30,7 +30,7 @@ const schema = z.object({
     .string()
     .regex(/^[\w+-][\w.+-]{0,99}$/, 'WORKER_BUILD_ID: letters, digits and . _ + - (at most 100)')
     .optional(),
-  WORKER_SET_CURRENT: z.enum(['never', 'first', 'always']).default('never'),
+  WORKER_SET_CURRENT: z.enum(['never', 'first', 'always']).default('first'),
   GIT_COMMIT: optional,
   /** A prebuilt workflow bundle (a build's workflows as a deploy ships them); unset: bundled from src at start. */
   WORKFLOW_BUNDLE_PATH: optional,
