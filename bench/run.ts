@@ -18,6 +18,7 @@ import { startWorkerProcess } from '../test/support/processes.ts';
 import { boundedState } from './cases/bounded-state.ts';
 import { capacity } from './cases/capacity.ts';
 import { finance } from './cases/finance.ts';
+import { rollout } from './cases/rollout.ts';
 import { ingestion } from './cases/ingestion.ts';
 import { simulator } from './cases/simulator.ts';
 import { spread } from './cases/spread.ts';
@@ -26,9 +27,19 @@ import { workers } from './cases/workers.ts';
 import type { BenchContext } from './context.ts';
 import type { Row } from './support.ts';
 
-const cases = { ingestion, storm, spread, workers, capacity, state: boundedState, simulator, finance } as const;
+const cases = {
+  ingestion,
+  storm,
+  spread,
+  workers,
+  capacity,
+  state: boundedState,
+  rollout,
+  simulator,
+  finance,
+} as const;
 /** With --server both, these run on the production shape only: together they would take the full run past 30 minutes. */
-const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity'];
+const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity', 'rollout'];
 const serverless: readonly string[] = ['simulator', 'finance'];
 const options = new Command('bench')
   .option('--quick', 'small sizes, under 2 minutes (CI runs this)')

@@ -133,17 +133,26 @@ export async function setCurrentBuild(
     const deployment = await describeDeployment(client);
     if (deployment?.current === buildId) return 'already';
     if (deployment?.current && onlyIfNone) return 'kept';
+    let refused: string | undefined;
     if (deployment?.builds.some((build) => build.buildId === buildId)) {
-      await client.workflowService.setWorkerDeploymentCurrentVersion({
-        namespace: client.options.namespace,
-        deploymentName: DEPLOYMENT_NAME,
-        buildId,
-        identity: 'seqr-cashback rollout',
-      });
-      return 'set';
+      try {
+        await client.workflowService.setWorkerDeploymentCurrentVersion({
+          namespace: client.options.namespace,
+          deploymentName: DEPLOYMENT_NAME,
+          buildId,
+          identity: 'seqr-cashback rollout',
+        });
+        return 'set';
+      } catch (error) {
+        // FAILED_PRECONDITION: its workers have not polled every task queue of the current build yet.
+        if ((error as { code?: number }).code !== 9) throw error;
+        refused = (error as Error).message;
+      }
     }
     if (Date.now() > deadline)
-      throw new Error(`build ${buildId} has no worker polling deployment ${DEPLOYMENT_NAME}: start its workers first`);
+      throw new Error(
+        refused ?? `build ${buildId} has no worker polling deployment ${DEPLOYMENT_NAME}: start its workers first`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
