@@ -12,6 +12,7 @@ import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually } from '../support/harness.ts';
 import { freePort, freePortBlock } from '../../src/infra/ports.ts';
 import { PORT_OFFSETS } from '../../src/infra/temporal-cluster.ts';
+import { buildIdOf, RELEASE } from '../../src/rollout/worker-deployment.ts';
 import { runCli, startEngine } from '../support/processes.ts';
 import type { StartedProcess } from '../../src/infra/processes.ts';
 import { connect } from 'node:net';
@@ -180,6 +181,20 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     // Dates as a person in Stockholm reads them, not UTC ISO strings.
     expect(human.stdout).toMatch(/paid on \d{1,2} (Jan|Apr|Jul|Oct) \d{4}/);
     expect(human.stdout).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('runs a versioned worker whose build (release and commit) is the current one, and says so to operators', async () => {
+    const rollout = await runCli(['rollout', 'status', '--json'], env);
+    expect(rollout.code, rollout.stderr).toBe(0);
+    const build = buildIdOf();
+    expect(build).toMatch(new RegExp(`^${RELEASE.replaceAll('.', '\\.')}\\+[0-9a-f]{12}$`));
+    expect(JSON.parse(rollout.stdout)).toMatchObject({
+      current: build,
+      builds: [expect.objectContaining({ buildId: build, status: 'current', retirable: false })],
+    });
+    expect((await runCli(['rollout', 'status'], env)).stdout).toMatch(
+      new RegExp(`current\\s+${build.replace('+', '\\+')}`),
+    );
   });
 
   it('rejects bad input with a clear message and exit code 2', async () => {
