@@ -54,6 +54,8 @@ export interface BuildSummary {
 
 export interface DeploymentSummary {
   current?: string;
+  /** When the current build became current (the server's clock). */
+  currentSince?: string;
   ramping?: { buildId: string; percentage: number };
   builds: BuildSummary[];
 }
@@ -98,6 +100,9 @@ export async function describeDeployment(client: Client): Promise<DeploymentSumm
   const ramping = routing?.rampingDeploymentVersion?.buildId;
   return {
     ...(routing?.currentDeploymentVersion?.buildId ? { current: routing.currentDeploymentVersion.buildId } : {}),
+    ...(routing?.currentVersionChangedTime?.seconds
+      ? { currentSince: timestamp(routing.currentVersionChangedTime.seconds) }
+      : {}),
     ...(ramping ? { ramping: { buildId: ramping, percentage: routing?.rampingVersionPercentage ?? 0 } } : {}),
     builds: builds.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '')),
   };
