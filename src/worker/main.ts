@@ -41,7 +41,14 @@ export async function runWorker(): Promise<void> {
     });
     const running = worker.run();
     // The server takes a build as current only once it has seen its workers poll: after run(), not before.
-    const current = buildId && env.WORKER_SET_CURRENT !== 'never' ? await becomeCurrent(env, buildId) : undefined;
+    let current: string | undefined;
+    try {
+      if (buildId && env.WORKER_SET_CURRENT !== 'never') current = await becomeCurrent(env, buildId);
+    } catch (error) {
+      worker.shutdown();
+      await running;
+      throw error;
+    }
     log.info('worker ready', {
       address: env.temporal.address,
       namespace: env.temporal.namespace,
