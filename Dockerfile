@@ -1,4 +1,4 @@
-# The cashback worker: Node.js 24 runs the TypeScript sources directly (type stripping), no build step.
+# The cashback worker: Node.js 24 runs the TypeScript sources directly (type stripping); only the workflow bundle is built.
 FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,8 +7,10 @@ COPY src/infra/require-node.cjs ./src/infra/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The workflows are bundled once, here, not at every worker start (WORKFLOW_BUNDLE_PATH; docs/releasing.md).
+RUN node src/worker/build-bundle.ts dist/workflows.js
 # The commit names the worker's build (with the release): `docker compose build --build-arg GIT_COMMIT=$(git rev-parse HEAD)`.
 ARG GIT_COMMIT=
-ENV NODE_ENV=production GIT_COMMIT=${GIT_COMMIT}
+ENV NODE_ENV=production GIT_COMMIT=${GIT_COMMIT} WORKFLOW_BUNDLE_PATH=/app/dist/workflows.js
 USER node
 CMD ["node", "--max-old-space-size=384", "src/worker/main.ts"]

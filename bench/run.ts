@@ -21,6 +21,7 @@ import { finance } from './cases/finance.ts';
 import { rollout } from './cases/rollout.ts';
 import { ingestion } from './cases/ingestion.ts';
 import { simulator } from './cases/simulator.ts';
+import { startup } from './cases/startup.ts';
 import { spread } from './cases/spread.ts';
 import { storm } from './cases/storm.ts';
 import { workers } from './cases/workers.ts';
@@ -35,11 +36,12 @@ const cases = {
   capacity,
   state: boundedState,
   rollout,
+  startup,
   simulator,
   finance,
 } as const;
 /** With --server both, these run on the production shape only: together they would take the full run past 30 minutes. */
-const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity', 'rollout'];
+const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity', 'rollout', 'startup'];
 const serverless: readonly string[] = ['simulator', 'finance'];
 const options = new Command('bench')
   .option('--quick', 'small sizes, under 2 minutes (CI runs this)')

@@ -131,6 +131,13 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/FROM node:24/);
     // npm ci runs the preinstall Node check: the file must be in the image before it.
     expect(dockerfile.indexOf('COPY src/infra/require-node.cjs')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
+    // The workflows are bundled at image build time, from the sources copied before, and the worker runs that bundle.
+    const [, bundleFile] = /RUN node src\/worker\/build-bundle\.ts (\S+)/.exec(dockerfile) ?? [];
+    expect(dockerfile.indexOf('COPY src ./src')).toBeLessThan(
+      dockerfile.indexOf('RUN node src/worker/build-bundle.ts'),
+    );
+    expect(dockerfile).toMatch(new RegExp(`ENV .*WORKFLOW_BUNDLE_PATH=/app/${bundleFile}`));
+    expect(packageJson.scripts.bundle).toBe('node src/worker/build-bundle.ts');
     // The build id is the release and the commit: compose passes the commit as a build arg, the image keeps it.
     expect(compose.services.worker.build.args).toEqual({ GIT_COMMIT: '${GIT_COMMIT:-}' });
     expect(dockerfile).toMatch(/ARG GIT_COMMIT=\n/);
