@@ -121,14 +121,9 @@ export function initialState(userId: string, nowMs: number, settings: StateSetti
 }
 
 /**
- * The oldest quarter an event may still belong to at `nowMs`: the window (of the version in force now), or any quarter
- * not closed yet.
+ * The oldest quarter an event may still belong to at `nowMs`, as a quarterIndex (asked for every event, so no quarter
+ * key is built): the window (of the version in force now), or any quarter not closed yet.
  */
-export function oldestAcceptedQuarter(state: CashbackState, nowMs: number): QuarterKey {
-  return quarterFromIndex(oldestAcceptedIndex(state, nowMs));
-}
-
-/** oldestAcceptedQuarter as a quarterIndex: asked for every event, so no quarter key is built. */
 export function oldestAcceptedIndex(state: CashbackState, nowMs: number): number {
   const program = programOf(state);
   const current = quarterOfInstant(nowMs, program.timeZone);

@@ -64,7 +64,7 @@ export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatem
   let forfeited = 0;
   let outcome: StatementOutcome;
   if (roundedCents >= minimumPayoutCents) {
-    // Rounded once, here; the sub-cent remainder is not carried (see DESIGN: "rounded once, when paid").
+    // Rounded once, here; the sub-cent remainder is not carried (the rule: a quarter is rounded once, when paid).
     payableCents = roundedCents;
     outcome = 'payable';
   } else {

@@ -1,7 +1,7 @@
 // Sends the outbox to the webhook: signed, retried with exponential backoff and jitter, marked delivered only on a 2xx.
 import type pg from 'pg';
 import { claimDue, markDelivered, markFailed, notificationBody, type OutboxRow } from './outbox.ts';
-import { NOTIFICATION_ID_HEADER, signatureHeader } from './signature.ts';
+import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.ts';
 
 export interface DelivererOptions {
   db: pg.Pool;
@@ -53,7 +53,7 @@ export class Deliverer {
         headers: {
           'content-type': 'application/json',
           [NOTIFICATION_ID_HEADER]: row.id,
-          'x-seqr-signature': signatureHeader(secret, body),
+          [SIGNATURE_HEADER]: signatureHeader(secret, body),
         },
       });
       await response.body?.cancel();

@@ -1,6 +1,6 @@
 // Program versions: each statement records the version its quarter was closed under, as a column finance can group by
 // (every statement before this migration was closed under version 1, the only one there was); and the versions workers
-// have deployed, so that a later deploy cannot change one (src/worker/published-program.ts).
+// have deployed, so that a later deploy cannot change one (src/db/published-program.ts).
 import { Migration } from '@mikro-orm/migrations';
 
 export class ProgramVersions extends Migration {
