@@ -6,6 +6,7 @@
 // quarter was paid once. B's program version takes effect in the running quarter only because a real clock reaches no
 // later one; it is checked on users with nothing in that quarter when B became current.
 import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -44,6 +45,15 @@ async function buildOf(client: Client, userId: string): Promise<{ buildId?: stri
   };
 }
 
+const { WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
+const causeName = (cause?: number | null) => WorkflowTaskFailedCause[cause ?? 0] ?? String(cause);
+/**
+ * The server refuses a task's completion when a signal arrived while the task ran and the task ended the run (here: a
+ * continue-as-new); it then hands the workflow a new task with that signal. A race of producers and rollovers, not a
+ * failure of the workflow: counted, not failed on.
+ */
+const UNHANDLED_COMMAND = 'WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND';
+
 interface RunTasks {
   workflowId: string;
   runId: string;
@@ -64,7 +74,7 @@ async function runsOf(client: Client, taskQueue: string): Promise<RunTasks[]> {
       const completed = event.workflowTaskCompletedEventAttributes;
       if (completed) tasks.push({ buildId: completed.deploymentVersion?.buildId ?? '', at });
       const failed = event.workflowTaskFailedEventAttributes;
-      if (failed) failedTasks.push(`${failed.cause}: ${failed.failure?.message ?? ''}`);
+      if (failed) failedTasks.push(`${causeName(failed.cause)}: ${failed.failure?.message ?? ''}`);
     }
     runs.push({ workflowId: run.workflowId, runId: run.runId, tasks, failedTasks });
   }
@@ -283,7 +293,9 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
     // Every user's run is now on B; new users started there.
     await onBuild([...onA, ...newUsers, ...producers], B, 'every run on B');
     const runs = await runsOf(client, taskQueue);
-    expect(runs.flatMap((run) => run.failedTasks)).toEqual([]);
+    const taskFailures = runs.flatMap((run) => run.failedTasks);
+    expect(taskFailures.filter((failure) => !failure.startsWith(`${UNHANDLED_COMMAND}:`))).toEqual([]);
+    const raced = taskFailures.length;
     for (const run of runs.filter((r) => newUsers.some((user) => r.workflowId === workflowIdFor(user))))
       expect(new Set(run.tasks.map((task) => task.buildId))).toEqual(new Set([B]));
     // A's runs finished on A only up to their wake-up: no run has a task on B and then one on A.
@@ -334,7 +346,7 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
       `rolling deploy: ${pinnedAtSwitch} runs pinned to A when B became current; A was still needed for ` +
         `${((drainedAt - switchedAt) / 1000).toFixed(1)} s (until the server reported it drained), serving ` +
         `${servedByA.length} runs (${tasksByA.length} workflow tasks) after the switch; ${quiet} quiet runs moved by ` +
-        `the nudge; ${runs.length} runs in all, no workflow task failed; an A worker's RSS at the switch: ` +
+        `the nudge; ${runs.length} runs in all, no workflow task failed (${raced} completions refused for a signal that came meanwhile); an A worker's RSS at the switch: ` +
         `${aRssAtSwitch.map((mib) => mib.toFixed(0)).join(' and ')} MiB`,
     );
   }, 420_000);
