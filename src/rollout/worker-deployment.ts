@@ -9,7 +9,7 @@ import { wakeSignal } from '../workflows/definitions.ts';
 
 export const DEPLOYMENT_NAME = 'seqr-cashback';
 
-const { VersionDrainageStatus, WorkerDeploymentVersionStatus } = proto.temporal.api.enums.v1;
+const { RoutingConfigUpdateState, VersionDrainageStatus, WorkerDeploymentVersionStatus } = proto.temporal.api.enums.v1;
 
 /** The release in package.json. */
 export const RELEASE: string = (
@@ -147,6 +147,7 @@ export async function setCurrentBuild(
           buildId,
           identity: 'seqr-cashback rollout',
         });
+        await routingPropagated(client, deadline);
         return 'set';
       } catch (error) {
         // FAILED_PRECONDITION: its workers have not polled every task queue of the current build yet.
@@ -171,6 +172,28 @@ export async function rampBuild(client: Client, buildId: string | undefined, per
     percentage,
     identity: 'seqr-cashback rollout',
   });
+  await routingPropagated(client, Date.now() + 60_000);
+}
+
+/**
+ * Waits until the server has taken a routing change to every task queue of the deployment: until then a new run may
+ * still start on the build that was current. (Servers before 1.30 do not report it.)
+ */
+async function routingPropagated(client: Client, deadline: number): Promise<void> {
+  for (;;) {
+    const { workerDeploymentInfo } = await client.workflowService.describeWorkerDeployment({
+      namespace: client.options.namespace,
+      deploymentName: DEPLOYMENT_NAME,
+    });
+    if (
+      workerDeploymentInfo?.routingConfigUpdateState !==
+      RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`the switch of deployment ${DEPLOYMENT_NAME} has not reached every task queue yet`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Wakes every open run pinned to `buildId`, so that each moves to the current build now (docs/releasing.md). */
