@@ -20,15 +20,15 @@ export async function rollout(ctx: BenchContext): Promise<Row[]> {
   const users = ctx.quick ? 100 : 2_000;
   const from = (await describeDeployment(ctx.client))?.current ?? buildIdOf();
   const to = `${from}-next`;
+  const prefix = `rollout-${ctx.tag}-`;
+  // Only this case's users: earlier cases' users stay where they are.
+  const ours = `WorkflowId STARTS_WITH 'cashback-${prefix}'`;
   const pinned = (build: string, atLeast: number) => async () => {
-    const n = await countPinnedRuns(ctx.client, build);
+    const n = await countPinnedRuns(ctx.client, build, ours);
     return atLeast === 0 ? n === 0 : n >= atLeast;
   };
   const timeout = 120_000 + users * 100;
 
-  const prefix = `rollout-${ctx.tag}-`;
-  // Earlier cases' users stay open, pinned to the same build: they are counted, and moved, too.
-  const earlier = await countPinnedRuns(ctx.client, from);
   const t0 = performance.now();
   await runConcurrent(users, 16, (i) =>
     ctx.cashback.recordPayment({
@@ -40,9 +40,9 @@ export async function rollout(ctx: BenchContext): Promise<Row[]> {
       occurredAt: new Date().toISOString(),
     }),
   );
-  await until(pinned(from, earlier + users), `${users} runs on ${from}`, timeout);
+  await until(pinned(from, users), `${users} runs on ${from}`, timeout);
   const loadSeconds = (performance.now() - t0) / 1000;
-  const onFrom = await countPinnedRuns(ctx.client, from);
+  const onFrom = await countPinnedRuns(ctx.client, from, ours);
 
   const next = await startWorkerProcess({ ...ctx.workerEnv, WORKER_BUILD_ID: to, WORKER_SET_CURRENT: 'never' });
   const processes = { ...ctx.engine, workers: [...ctx.engine.workers, next.child.pid!] };
@@ -51,7 +51,7 @@ export async function rollout(ctx: BenchContext): Promise<Row[]> {
       await setCurrentBuild(ctx.client, toBuild);
       const before = engineCpu(processes);
       const started = performance.now();
-      const woken = await nudgePinnedRuns(ctx.client, fromBuild);
+      const woken = await nudgePinnedRuns(ctx.client, fromBuild, undefined, ours);
       const nudgeSeconds = (performance.now() - started) / 1000;
       await until(pinned(fromBuild, 0), `every run off ${fromBuild}`, timeout);
       // A moved run is pinned again once its first task on the new build is done.

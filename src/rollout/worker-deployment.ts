@@ -113,15 +113,16 @@ function timestamp(seconds: number | { toNumber(): number }): string {
 }
 
 /** The visibility query of the open runs pinned to a build: what the server's own drainage check counts. */
-export function pinnedRunsQuery(buildId: string): string {
+export function pinnedRunsQuery(buildId: string, also?: string): string {
   return (
     `TemporalWorkerDeploymentVersion = '${versionKey(buildId)}' AND ` +
-    `TemporalWorkflowVersioningBehavior = 'Pinned' AND ExecutionStatus = 'Running'`
+    `TemporalWorkflowVersioningBehavior = 'Pinned' AND ExecutionStatus = 'Running'${also ? ` AND ${also}` : ''}`
   );
 }
 
-export async function countPinnedRuns(client: Client, buildId: string): Promise<number> {
-  return (await client.workflow.count(pinnedRunsQuery(buildId))).count;
+/** `also`: a further visibility filter (for example `WorkflowId STARTS_WITH '...'`). */
+export async function countPinnedRuns(client: Client, buildId: string, also?: string): Promise<number> {
+  return (await client.workflow.count(pinnedRunsQuery(buildId, also))).count;
 }
 
 /**
@@ -201,10 +202,11 @@ export async function nudgePinnedRuns(
   client: Client,
   buildId: string,
   onProgress: (woken: number) => void = () => undefined,
+  also?: string,
 ): Promise<number> {
   let woken = 0;
   const batch: Promise<void>[] = [];
-  for await (const run of client.workflow.list({ query: pinnedRunsQuery(buildId) })) {
+  for await (const run of client.workflow.list({ query: pinnedRunsQuery(buildId, also) })) {
     batch.push(
       client.workflow
         .getHandle(run.workflowId)
