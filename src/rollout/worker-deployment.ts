@@ -68,22 +68,34 @@ const statusNames: Record<number, string> = {
   [WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_DRAINED]: 'drained',
 };
 
-/** The deployment as the server sees it; undefined before any versioned worker of ours has polled. */
-export async function describeDeployment(client: Client): Promise<DeploymentSummary | undefined> {
-  let info;
+/** The server's record of the deployment; undefined before any versioned worker of ours has polled. */
+async function deploymentInfo(client: Client) {
   try {
-    ({ workerDeploymentInfo: info } = await client.workflowService.describeWorkerDeployment({
+    const { workerDeploymentInfo } = await client.workflowService.describeWorkerDeployment({
       namespace: client.options.namespace,
       deploymentName: DEPLOYMENT_NAME,
-    }));
+    });
+    return workerDeploymentInfo ?? undefined;
   } catch (error) {
     if ((error as { code?: number }).code === 5) return undefined; // NOT_FOUND
     throw error;
   }
-  const routing = info?.routingConfig;
+}
+
+type VersionSummary = NonNullable<NonNullable<Awaited<ReturnType<typeof deploymentInfo>>>['versionSummaries']>[number];
+
+function buildIdOfSummary(summary: VersionSummary): string {
+  return summary.deploymentVersion?.buildId ?? (summary.version ?? '').split('.').slice(1).join('.');
+}
+
+/** The deployment as the server sees it, with the runs pinned to each build; undefined before any worker polled. */
+export async function describeDeployment(client: Client): Promise<DeploymentSummary | undefined> {
+  const info = await deploymentInfo(client);
+  if (!info) return undefined;
+  const routing = info.routingConfig;
   const builds = await Promise.all(
-    (info?.versionSummaries ?? []).map(async (summary): Promise<BuildSummary> => {
-      const buildId = summary.deploymentVersion?.buildId ?? (summary.version ?? '').split('.').slice(1).join('.');
+    (info.versionSummaries ?? []).map(async (summary): Promise<BuildSummary> => {
+      const buildId = buildIdOfSummary(summary);
       const status = statusNames[summary.status ?? 0] ?? 'unknown';
       const drained =
         summary.drainageStatus === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINED || status === 'drained';
@@ -136,11 +148,13 @@ export async function setCurrentBuild(
 ): Promise<'set' | 'kept' | 'already'> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const deployment = await describeDeployment(client);
-    if (deployment?.current === buildId) return 'already';
-    if (deployment?.current && onlyIfNone) return 'kept';
+    // The routing and the builds only: the pinned-run counts of describeDeployment are not needed here.
+    const info = await deploymentInfo(client);
+    const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
+    if (current === buildId) return 'already';
+    if (current && onlyIfNone) return 'kept';
     let refused: string | undefined;
-    if (deployment?.builds.some((build) => build.buildId === buildId)) {
+    if (info?.versionSummaries?.some((summary) => buildIdOfSummary(summary) === buildId)) {
       try {
         await client.workflowService.setWorkerDeploymentCurrentVersion({
           namespace: client.options.namespace,
@@ -182,15 +196,8 @@ export async function rampBuild(client: Client, buildId: string | undefined, per
  */
 async function routingPropagated(client: Client, deadline: number): Promise<void> {
   for (;;) {
-    const { workerDeploymentInfo } = await client.workflowService.describeWorkerDeployment({
-      namespace: client.options.namespace,
-      deploymentName: DEPLOYMENT_NAME,
-    });
-    if (
-      workerDeploymentInfo?.routingConfigUpdateState !==
-      RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS
-    )
-      return;
+    const info = await deploymentInfo(client);
+    if (info?.routingConfigUpdateState !== RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS) return;
     if (Date.now() > deadline)
       throw new Error(`the switch of deployment ${DEPLOYMENT_NAME} has not reached every task queue yet`);
     await new Promise((resolve) => setTimeout(resolve, 200));
