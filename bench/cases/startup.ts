@@ -3,18 +3,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflows } from '../../src/worker/create-worker.ts';
+import { bundleWorkflows, warningsOnly } from '../../src/worker/create-worker.ts';
 import { startWorkerProcess } from '../../test/support/processes.ts';
 import type { BenchContext } from '../context.ts';
 import { inRoundOrder, percentile, row, type Row } from '../support.ts';
-
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 export async function startup(ctx: BenchContext): Promise<Row[]> {
   const rounds = ctx.quick ? 2 : 4;
   const dir = await mkdtemp(join(tmpdir(), 'seqr-bench-bundle-'));
   const bundle = join(dir, 'workflows.js');
-  await writeFile(bundle, await bundleWorkflows(quiet));
+  await writeFile(bundle, await bundleWorkflows(warningsOnly));
   const seconds: Record<'atStart' | 'prebuilt', number[]> = { atStart: [], prebuilt: [] };
   try {
     for (let round = 1; round <= rounds; round++)

@@ -37,6 +37,16 @@ export interface CashbackWorkerOptions {
   tuning?: Partial<WorkerOptions>;
 }
 
+/** A logger for bundling outside a worker (tests, benches): warnings and errors only, to the console. */
+export const warningsOnly: Logger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message, meta) => console.warn(message, meta ?? ''),
+  error: (message, meta) => console.error(message, meta ?? ''),
+};
+
 /** Bundles the workflows, logging one line: the bundler's own report is a multi-kilobyte webpack summary. */
 export async function bundleWorkflows(logger: Logger = Runtime.instance().logger): Promise<string> {
   const started = performance.now();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { testDatabase } from '../support/database.ts';
-import { bundleWorkflows } from '../../src/worker/create-worker.ts';
+import { bundleWorkflows, warningsOnly } from '../../src/worker/create-worker.ts';
 import {
   bundleEntry,
   bundleWithProgram,
@@ -34,14 +34,7 @@ export default async function setup(project: TestProject) {
   const database = await testDatabase();
   await migrateDatabase(database.url);
   const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));
-  const code = await bundleWorkflows({
-    info() {},
-    warn: console.warn,
-    error: console.error,
-    debug() {},
-    trace() {},
-    log() {},
-  });
+  const code = await bundleWorkflows(warningsOnly);
   const workflowBundlePath = join(bundleDir, 'workflows.js');
   await writeFile(workflowBundlePath, code);
   const nextProgramBundlePath = join(bundleDir, 'workflows-next-program.js');

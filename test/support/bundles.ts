@@ -3,7 +3,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedWorkflowModules, workflowsPath } from '../../src/worker/create-worker.ts';
+import { sharedWorkflowModules, warningsOnly, workflowsPath } from '../../src/worker/create-worker.ts';
 import { NEXT_VERSION } from './next-program.ts';
 
 const shipped = fileURLToPath(new URL('../../src/domain/program-versions.ts', import.meta.url));
@@ -11,8 +11,6 @@ export const nextProgramModule = fileURLToPath(new URL('./next-program.ts', impo
 /** Builds of a next release, for the rolling deploy and the fix path (test/support/builds/). */
 export const nextBuildEntry = fileURLToPath(new URL('./builds/next-build.ts', import.meta.url));
 export const patchedFixEntry = fileURLToPath(new URL('./builds/patched-fix.ts', import.meta.url));
-
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 /**
  * A program module with one more version, effective from `quarter` (the rolling deploy's build B: on a real clock the
@@ -34,7 +32,7 @@ export async function bundleEntry(entry: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: entry,
     preloadModules: sharedWorkflowModules,
-    logger: quiet,
+    logger: warningsOnly,
   });
   return code;
 }
@@ -73,7 +71,7 @@ export async function bundleWithProgram(programModule: string, entry = workflows
   const { code } = await bundleWorkflowCode({
     workflowsPath: entry,
     preloadModules: sharedWorkflowModules,
-    logger: quiet,
+    logger: warningsOnly,
     webpackConfigHook: (config) => ({ ...config, plugins: [...(config.plugins ?? []), replace as never] }),
   });
   if (!code.includes(programModule.split('/').slice(-2).join('/')))

@@ -67,7 +67,5 @@ export async function rolloutNudgeCommand(
     if (!options.json && process.stderr.isTTY) process.stderr.write(`\rwoken ${n}`);
   });
   if (options.json) return printJson({ buildId, woken });
-  process.stdout.write(
-    `${options.json ? '' : '\r'}woke ${woken} runs pinned to ${buildId}: each moves to the current build now\n`,
-  );
+  process.stdout.write(`\rwoke ${woken} runs pinned to ${buildId}: each moves to the current build now\n`);
 }
