@@ -3,7 +3,7 @@ import { IsolationLevel, type EntityManager, type MikroORM } from '@mikro-orm/po
 import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { inject } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
@@ -151,6 +151,14 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
       });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Waits for the workflow to continue as new, and returns the new run's id. */
+export function nextRunId(handle: WorkflowHandle, previousRunId: string): Promise<string> {
+  return eventually(async () => {
+    const { runId } = await handle.describe();
+    return runId !== previousRunId ? runId : undefined;
+  }, 'the next run');
 }
 
 export { splitCents } from '../../src/domain/money.ts';

@@ -4,7 +4,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { workflowIdFor, type CashbackWorkflowInput } from '../../src/workflows/definitions.ts';
-import { eventually, payment, withHarness } from '../support/harness.ts';
+import { eventually, nextRunId, payment, withHarness } from '../support/harness.ts';
 
 describe('signals of a newer build', () => {
   it('are kept, applied to nothing, and carried into the next run', async () => {
@@ -21,10 +21,7 @@ describe('signals of a newer build', () => {
       expect((await h.cashback.getStatus(user)).counters).toMatchObject({ payments: 1, rejected: 0 });
       // The first event after the payout rolls the run over.
       await h.cashback.recordPayment(payment(user, 1_000, '2083-04-05T00:00:00+02:00'));
-      const next = await eventually(async () => {
-        const { runId } = await handle.describe();
-        return runId !== first ? runId : undefined;
-      }, 'the next run');
+      const next = await nextRunId(handle, first);
       const started = (await h.env.client.workflow.getHandle(workflowIdFor(user), next).fetchHistory()).events?.[0];
       const [input] = (started?.workflowExecutionStartedEventAttributes?.input?.payloads ?? []).map((p) =>
         defaultPayloadConverter.fromPayload<CashbackWorkflowInput>(p),
