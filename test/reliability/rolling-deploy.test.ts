@@ -16,10 +16,9 @@ import { addQuarters, monthsOfQuarter, quarterOfInstant } from '../../src/domain
 import { PROGRAM } from '../../src/domain/program-versions.ts';
 import { NEXT_VERSION } from '../support/next-program.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
-import { withSession } from '../../src/db/pg-session.ts';
 import { countPinnedRuns, describeDeployment } from '../../src/rollout/worker-deployment.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
-import { inSnapshot } from '../support/database.ts';
+import { inSnapshot, setAccountStatus } from '../support/database.ts';
 import { eventually, payment, refund } from '../support/harness.ts';
 import { runCli, startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 import { reconciledEventually } from '../support/reconcile.ts';
@@ -131,13 +130,8 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
     const prefix = `roll-${randomUUID().slice(0, 6)}`;
     const group = (name: string) => Array.from({ length: GROUP }, (_, i) => `${prefix}-${name}-${i}`);
     const now = () => new Date().toISOString();
-    const setAccount = (userId: string, status: string) =>
-      withSession(cluster.databaseUrl, (db) =>
-        db.query(
-          'insert into seqr_account (user_id, status) values ($1, $2) on conflict (user_id) do update set status = excluded.status',
-          [userId, status],
-        ),
-      );
+    const setAccount = (userId: string, status: 'open' | 'blocked') =>
+      setAccountStatus(cluster.databaseUrl, userId, status);
     const sent = new Map<string, { payments: number; refunds: number }>();
     const count = (userId: string, kind: 'payments' | 'refunds') => {
       const tally = sent.get(userId) ?? { payments: 0, refunds: 0 };

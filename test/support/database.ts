@@ -31,4 +31,18 @@ export async function testDatabase(): Promise<RunningPostgres> {
   return external ? isolatedDatabaseOn(external) : startLocalPostgres();
 }
 
+/** Opens, blocks or closes a user's Seqr Account (creating it if need be), as the account service would. */
+export async function setAccountStatus(
+  databaseUrl: string,
+  userId: string,
+  status: 'open' | 'closed' | 'blocked',
+): Promise<void> {
+  await withSession(databaseUrl, (db) =>
+    db.query(
+      'insert into seqr_account (user_id, status) values ($1, $2) on conflict (user_id) do update set status = excluded.status',
+      [userId, status],
+    ),
+  );
+}
+
 export { inSnapshot } from '../../src/db/pg-session.ts';

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { inject } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
+import { setAccountStatus } from './database.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { QuarterStatementRecord } from '../../src/db/entities/quarter-statement-record.ts';
 import { openOrm } from '../../src/db/orm.ts';
@@ -111,15 +112,7 @@ export async function withHarness(run: (h: Harness) => Promise<void>, options: H
           async (tx) => ({ ledger: await readLedger(tx, userId), statement: await readStatement(tx, userId, quarter) }),
           { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
         ),
-    async setAccountStatus(userId, status) {
-      await orm.em
-        .fork()
-        .getConnection()
-        .execute(
-          'insert into seqr_account (user_id, status) values (?, ?) on conflict (user_id) do update set status = excluded.status',
-          [userId, status],
-        );
-    },
+    setAccountStatus: (userId, status) => setAccountStatus(inject('databaseUrl'), userId, status),
   };
   try {
     await run(harness);
