@@ -8,9 +8,9 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { programPayingAt } from '../../bench/storm-run.ts';
+import { memoryMiB } from '../../bench/support.ts';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { addQuarters, monthsOfQuarter, quarterOfInstant } from '../../src/domain/calendar.ts';
 import { PROGRAM } from '../../src/domain/program-versions.ts';
@@ -82,7 +82,7 @@ async function runsOf(client: Client, taskQueue: string): Promise<RunTasks[]> {
 
 describe('reliability: a rolling deploy under running workflows (Worker Versioning)', () => {
   let cluster: TestServer & { databaseUrl: string };
-  const workers: { build: string; process: WorkerProcess }[] = [];
+  const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     // The server checks drainage every 3 minutes by default; the test needs seconds.
@@ -95,7 +95,7 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
     await migrateDatabase(cluster.databaseUrl);
   }, 180_000);
   afterAll(async () => {
-    for (const { process } of workers) await process.stop();
+    for (const worker of workers) await worker.stop();
     await cluster?.teardown();
   });
 
@@ -117,7 +117,7 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
           }),
         ),
       );
-      workers.push(...started.map((process) => ({ build, process })));
+      workers.push(...started);
       return started;
     };
     const aWorkers = await startBuild(A, inject('workflowBundlePath'), 'first');
@@ -130,8 +130,6 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
     const prefix = `roll-${randomUUID().slice(0, 6)}`;
     const group = (name: string) => Array.from({ length: GROUP }, (_, i) => `${prefix}-${name}-${i}`);
     const now = () => new Date().toISOString();
-    const setAccount = (userId: string, status: 'open' | 'blocked') =>
-      setAccountStatus(cluster.databaseUrl, userId, status);
     const sent = new Map<string, { payments: number; refunds: number }>();
     const count = (userId: string, kind: 'payments' | 'refunds') => {
       const tally = sent.get(userId) ?? { payments: 0, refunds: 0 };
@@ -163,7 +161,7 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
       await cashback.recordRefund(refund(user, later.paymentId, 10_000, now()));
       count(user, 'refunds');
     }
-    for (const user of failed) await setAccount(user, 'blocked');
+    for (const user of failed) await setAccountStatus(cluster.databaseUrl, user, 'blocked');
     for (const user of [...failed, ...continued, ...paidQuiet]) await imported(user);
     const batchOf = (user: string) => [1, 2].map(() => ({ type: 'payment', event: payment(user, 2_500, now()) }));
     const sendBatch = async (user: string) => {
@@ -226,9 +224,7 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
     })();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const pinnedAtSwitch = await countPinnedRuns(client, A);
-    const rssMiB = (worker: WorkerProcess) =>
-      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-    const aRssAtSwitch = aWorkers.map(rssMiB);
+    const aRssAtSwitch = aWorkers.map((worker) => memoryMiB(worker.child.pid!));
     const promoted = await runCli(['rollout', 'promote', B, '--json'], env);
     expect(promoted, promoted.stderr).toMatchObject({ code: 0 });
     const switchedAt = Date.parse((await describeDeployment(client))!.currentSince!);
@@ -246,7 +242,7 @@ describe('reliability: a rolling deploy under running workflows (Worker Versioni
     for (const user of paidQuiet) await pay(user);
     for (const user of batch.slice(GROUP / 2)) await sendBatch(user);
     for (const user of failed) {
-      await setAccount(user, 'open');
+      await setAccountStatus(cluster.databaseUrl, user, 'open');
       const retried = await runCli(['retry-payout', user, quarter, '--json'], env);
       expect(retried, retried.stderr).toMatchObject({ code: 0 });
       expect(JSON.parse(retried.stdout)).toMatchObject({ status: 'paid' });
