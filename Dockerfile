@@ -3,7 +3,7 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm ci runs the Node version check (preinstall) first.
-COPY src/infra/require-node.cjs ./src/infra/
+COPY tools/require-node.cjs ./tools/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
@@ -13,4 +13,4 @@ RUN node src/worker/build-bundle.ts dist/workflows.js
 ARG GIT_COMMIT=
 ENV NODE_ENV=production GIT_COMMIT=${GIT_COMMIT} WORKFLOW_BUNDLE_PATH=/app/dist/workflows.js
 USER node
-CMD ["node", "--max-old-space-size=384", "src/worker/main.ts"]
+CMD ["node", "--max-old-space-size=384", "src/bin/worker.ts"]

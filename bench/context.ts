@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { CashbackClient } from '../src/client/cashback-client.ts';
-import type { WorkerProcess } from '../test/support/processes.ts';
+import type { WorkerProcess } from '../tools/infra/worker-process.ts';
 import type { EngineProcesses } from './support.ts';
 
 export interface BenchContext {

@@ -5,21 +5,14 @@
 // instant at T0; every other rule is the shipped program's (the workflow input's program, for benches and tests). The scheduled instant of each user is the domain's own
 // userPayoutInstant, so the lag (credited − scheduled) is measured against exactly what the workflow armed.
 import { CashbackClient } from '../src/client/cashback-client.ts';
-import { addQuarters, monthsOfQuarter, payoutInstant, quarterEnd, quarterOfInstant } from '../src/domain/calendar.ts';
-import { quarterPayoutInstant, userPayoutInstant, type Program } from '../src/domain/program.ts';
+import { addQuarters, monthsOfQuarter, quarterOfInstant } from '../src/domain/calendar.ts';
+import { quarterPayoutInstant, userPayoutInstant } from '../src/domain/program.ts';
 import { PROGRAM } from '../src/domain/program-versions.ts';
+import { memoryMiB } from '../tools/infra/processes.ts';
+import { programPayingAt } from '../tools/scenarios/program-paying-at.ts';
 import type { BenchContext } from './context.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  cpuBetween,
-  engineCpu,
-  type EngineCpu,
-  memoryMiB,
-  ledgerEntries,
-  percentile,
-  runConcurrent,
-  until,
-} from './support.ts';
+import { cpuBetween, engineCpu, type EngineCpu, ledgerEntries, percentile, runConcurrent, until } from './support.ts';
 
 export interface StormOptions {
   users: number;
@@ -51,7 +44,6 @@ export interface StormResult {
 }
 
 const BUCKET_MS = 10_000;
-const DAY_MS = 86_400_000;
 
 function peakPerSecond(instants: number[]): number {
   const buckets = new Map<number, number>();
@@ -61,15 +53,6 @@ function peakPerSecond(instants: number[]): number {
 }
 
 /** The shipped program with a grace that pays quarter `quarter` at `t0` (plus each user's offset in the window). */
-export function programPayingAt(quarter: string, t0: number): Program {
-  const zone = PROGRAM.timeZone;
-  // Whole days of grace are calendar days (a summer-time change between the quarter's end and T0 moves the instant an
-  // hour): one correction against the domain's own payoutInstant lands it on T0.
-  let graceDays = (t0 - quarterEnd(quarter, zone)) / DAY_MS;
-  graceDays += (t0 - payoutInstant(quarter, zone, graceDays)) / DAY_MS;
-  return { ...PROGRAM, versions: PROGRAM.versions.map((version) => ({ ...version, settlementGraceDays: graceDays })) };
-}
-
 /**
  * The instant a storm of `users` falls due: far enough ahead that every workflow has been started and has run its
  * first task, its timer armed, before it fires (loading goes at 150–300 users/s, the cluster shape the slower; the

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { memoryMiB } from '../tools/infra/processes.ts';
 
 /**
  * The arms of a comparison in the order round `round` runs them (1-based): as given in odd rounds, reversed in even
@@ -40,16 +41,6 @@ export async function runConcurrent(
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-/** Resident memory of a process, in MiB (VmRSS), or its peak (VmHWM). */
-export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
-  try {
-    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Polls `check` until true; a failed check (e.g. a query timing out while the worker is busy) counts as not yet. */

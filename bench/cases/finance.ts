@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '../context.ts';
 import { measureProcess, row, type Row } from '../support.ts';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../src/bin/cli.ts', import.meta.url));
 
 /** A statement like the engine's: three months, the total paid or carried. */
 const STATEMENT = `jsonb_build_object(

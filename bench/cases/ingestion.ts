@@ -6,11 +6,11 @@
 // measured once moved from 180 to 292 /s between two runs while ours moved from 186 to 211 /s.
 import type { BenchContext } from '../context.ts';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../src/infra/ports.ts';
-import { startProcess } from '../../src/infra/processes.ts';
+import { freePort } from '../../tools/infra/ports.ts';
+import { startProcess } from '../../tools/infra/processes.ts';
 import { inRoundOrder, percentile, row, runConcurrent, type Row, type Timed } from '../support.ts';
 
-const ingestMain = fileURLToPath(new URL('../../src/http/main.ts', import.meta.url));
+const ingestMain = fileURLToPath(new URL('../../src/bin/ingest.ts', import.meta.url));
 
 function summary(name: string, timed: Timed[], count: number) {
   return {

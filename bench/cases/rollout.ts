@@ -10,9 +10,10 @@ import {
   nudgePinnedRuns,
   setCurrentBuild,
 } from '../../src/rollout/worker-deployment.ts';
-import { startWorkerProcess } from '../../test/support/processes.ts';
+import { startWorkerProcess } from '../../tools/infra/worker-process.ts';
 import type { BenchContext } from '../context.ts';
-import { cpuBetween, engineCpu, memoryMiB, row, runConcurrent, until, type Row } from '../support.ts';
+import { memoryMiB } from '../../tools/infra/processes.ts';
+import { cpuBetween, engineCpu, row, runConcurrent, until, type Row } from '../support.ts';
 
 export async function rollout(ctx: BenchContext): Promise<Row[]> {
   if (ctx.shape === 'dev')

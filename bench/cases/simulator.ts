@@ -9,7 +9,7 @@ import { CSV_COLUMNS } from '../../src/simulator/read-events.ts';
 import type { BenchContext } from '../context.ts';
 import { measureProcess as measure, row, type Row } from '../support.ts';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../src/bin/cli.ts', import.meta.url));
 const parseOnly = fileURLToPath(new URL('../parse-only.ts', import.meta.url));
 const proposed = fileURLToPath(new URL('../../examples/program-proposed.json', import.meta.url));
 const DAY_MS = 86_400_000;

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflows, warningsOnly } from '../../src/worker/create-worker.ts';
-import { startWorkerProcess } from '../../test/support/processes.ts';
+import { startWorkerProcess } from '../../tools/infra/worker-process.ts';
 import type { BenchContext } from '../context.ts';
 import { inRoundOrder, percentile, row, type Row } from '../support.ts';
 

@@ -22,7 +22,7 @@ import {
   type Row,
 } from '../support.ts';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../src/bin/cli.ts', import.meta.url));
 
 export interface NoopStorm {
   users: number;

@@ -1,6 +1,6 @@
 // Workers as a scale axis: the same burst with one worker process, then with two on the same task queue. On a 2-core
 // machine that already runs PostgreSQL and the Temporal server this shows what a second worker costs, not a speed-up.
-import { startWorkerProcess } from '../../test/support/processes.ts';
+import { startWorkerProcess } from '../../tools/infra/worker-process.ts';
 import type { BenchContext } from '../context.ts';
 import { runStorm } from '../storm-run.ts';
 import { row, type Row } from '../support.ts';

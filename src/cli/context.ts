@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { CashbackClient } from '../client/cashback-client.ts';
 import { readEnvironment, type Environment } from '../config/environment.ts';
 import { openOrm } from '../db/orm.ts';
-import { LOCAL_DATABASE_URL } from '../infra/postgres.ts';
+import { LOCAL_DATABASE_URL } from '../config/local-database.ts';
 
 export class CliContext {
   private environment?: Environment;

@@ -4,6 +4,7 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { DEFAULT_PAYOUT_WINDOW_HOURS } from '../domain/config.ts';
+import { LOCAL_PG_PORT } from './local-database.ts';
 import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.ts';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/tuning.ts';
 
@@ -49,7 +50,7 @@ const schema = z.object({
   SEQR_DATA_DIR: optional,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
-  PG_PORT: port.default(5433),
+  PG_PORT: port.default(LOCAL_PG_PORT),
 });
 
 /** The Temporal variables @temporalio/envconfig reads (TEMPORAL_GRPC_META_<NAME> too), so compose may set them. */

@@ -8,7 +8,7 @@ import type { QuarterStatement } from '../../src/domain/statement-types.ts';
 import { withSession } from '../../src/db/pg-session.ts';
 import { Simulation } from '../../src/simulator/simulation.ts';
 import { handMadeStatement as statement, inActivity, ownDatabase } from '../support/books.ts';
-import { runCli } from '../support/processes.ts';
+import { runCli } from '../../tools/infra/worker-process.ts';
 
 const quarter = '2027-Q1';
 const database = ownDatabase();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/simulator/read-events.ts';
-import { runCli } from '../support/processes.ts';
+import { runCli } from '../../tools/infra/worker-process.ts';
 import { splitCents } from '../support/harness.ts';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROGRAM } from '../../src/domain/program-versions.ts';
 import { CSV_COLUMNS } from '../../src/simulator/read-events.ts';
 import { splitCents } from '../support/harness.ts';
-import { runCli } from '../support/processes.ts';
+import { runCli } from '../../tools/infra/worker-process.ts';
 
 const proposed = 'examples/program-proposed.json'; // tiers at 1/8/15 payments, a €2.00 minimum
 let dir: string;

@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../src/infra/run-command.ts';
+import { run } from '../../tools/infra/run-command.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
-import { temporalCliPath } from '../../src/infra/temporal-cli.ts';
+import { temporalCliPath } from '../../tools/infra/temporal-cli.ts';
 import { eventually } from '../support/harness.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
-import { startTestDevServer, type TestServer } from '../support/servers.ts';
+import { startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
+import { startTestDevServer, type TestServer } from '../../tools/infra/test-servers.ts';
 
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 

@@ -1,11 +1,11 @@
 // Several workers starting at once against an empty database: the migrations are applied exactly once, without error.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningPostgres } from '../../src/infra/postgres.ts';
+import type { RunningPostgres } from '../../tools/infra/postgres.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { withSession } from '../../src/db/pg-session.ts';
 import { isolatedDatabaseOn } from '../support/database.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
-import { startTestDevServer, type TestServer } from '../support/servers.ts';
+import { startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
+import { startTestDevServer, type TestServer } from '../../tools/infra/test-servers.ts';
 
 /** Every migration, in the order they apply. */
 const MIGRATIONS = [

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { environmentVariables, readEnvironment } from '../../src/config/environment.ts';
-import { cachedBinary } from '../../src/infra/go-install.ts';
-import { onPath, run } from '../../src/infra/run-command.ts';
+import { cachedBinary } from '../../tools/infra/go-install.ts';
+import { onPath, run } from '../../tools/infra/run-command.ts';
 import {
   dynamicConfigFile,
   serverConfigFile,
@@ -15,7 +15,7 @@ import {
   SERVER_VERSION,
   temporalServer,
   UI_VERSION,
-} from '../../src/infra/temporal-cluster.ts';
+} from '../../tools/infra/temporal-cluster.ts';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
 import { WORKER_NODE_ARGS } from '../../src/worker/node-args.ts';
 
@@ -75,8 +75,8 @@ describe('docker-compose.yml', () => {
   it('runs two worker replicas after a one-shot migration, on the compose PostgreSQL and Temporal', () => {
     expect(worker.deploy.replicas).toBe(2);
     expect(worker.depends_on.migrate.condition).toBe('service_completed_successfully');
-    expect(migrate.command).toEqual(['node', 'src/db/migrate.ts']);
-    expect(existsSync(`${root}src/db/migrate.ts`)).toBe(true);
+    expect(migrate.command).toEqual(['node', 'src/bin/migrate.ts']);
+    expect(existsSync(`${root}src/bin/migrate.ts`)).toBe(true);
     const url = new URL(worker.environment.DATABASE_URL);
     expect(url.hostname in compose.services).toBe(true);
     expect(migrate.environment.DATABASE_URL).toBe(worker.environment.DATABASE_URL);
@@ -93,7 +93,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the payout notifier on the workers database, with only variables it reads', () => {
     const { notifier } = compose.services;
-    expect(notifier.command).toEqual(['node', 'src/notifications/main.ts']);
+    expect(notifier.command).toEqual(['node', 'src/bin/notifier.ts']);
     expect(`node ${notifier.command[1]}`).toBe(packageJson.scripts.notify);
     expect(notifier.environment.DATABASE_URL).toBe(worker.environment.DATABASE_URL);
     expect(notifier.depends_on.migrate.condition).toBe('service_completed_successfully');
@@ -106,7 +106,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the HTTP front door on all addresses only with a token, as the service itself insists', () => {
     const { ingest } = compose.services;
-    expect(ingest.command).toEqual(['node', 'src/http/main.ts']);
+    expect(ingest.command).toEqual(['node', 'src/bin/ingest.ts']);
     expect(ingest.environment.INGEST_HOST).toBe('0.0.0.0');
     expect(ingest.environment.INGEST_TOKEN).toMatch(/^\$\{INGEST_TOKEN:\?/); // compose stops when it is unset
     expect(Object.keys(ingest.environment).filter((name) => !environmentVariables.includes(name))).toEqual([]);
@@ -123,14 +123,14 @@ describe('docker-compose.yml', () => {
   it('builds a worker image that runs the worker entry point', () => {
     const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
     const [, nodeArgs, cmd] = /CMD \["node", (.*)"([^"]+)"\]/.exec(dockerfile) ?? [];
-    expect(cmd).toBe('src/worker/main.ts');
+    expect(cmd).toBe('src/bin/worker.ts');
     // The worker's heap cap, as npm run worker and npm start set it.
     expect(nodeArgs).toBe(WORKER_NODE_ARGS.map((arg) => `"${arg}", `).join(''));
     expect(packageJson.scripts.worker).toBe(`node ${WORKER_NODE_ARGS.join(' ')} ${cmd}`);
     expect(existsSync(`${root}${cmd}`)).toBe(true);
     expect(dockerfile).toMatch(/FROM node:24/);
     // npm ci runs the preinstall Node check: the file must be in the image before it.
-    expect(dockerfile.indexOf('COPY src/infra/require-node.cjs')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
+    expect(dockerfile.indexOf('COPY tools/require-node.cjs')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
     // The workflows are bundled at image build time, from the sources copied before, and the worker runs that bundle.
     const [, bundleFile] = /RUN node src\/worker\/build-bundle\.ts (\S+)/.exec(dockerfile) ?? [];
     expect(dockerfile.indexOf('COPY src ./src')).toBeLessThan(

@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually } from '../support/harness.ts';
-import { freePort, freePortBlock } from '../../src/infra/ports.ts';
-import { PORT_OFFSETS } from '../../src/infra/temporal-cluster.ts';
+import { freePort, freePortBlock } from '../../tools/infra/ports.ts';
+import { PORT_OFFSETS } from '../../tools/infra/temporal-cluster.ts';
 import { buildIdOf, RELEASE } from '../../src/rollout/worker-deployment.ts';
-import { runCli, startEngine } from '../support/processes.ts';
-import type { StartedProcess } from '../../src/infra/processes.ts';
+import { runCli, startEngine } from '../../tools/infra/worker-process.ts';
+import type { StartedProcess } from '../../tools/infra/processes.ts';
 import { connect } from 'node:net';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,11 +5,11 @@ import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../src/infra/run-command.ts';
+import { run } from '../../tools/infra/run-command.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/infra/ports.ts';
-import { startProcess } from '../../src/infra/processes.ts';
-import { runCli } from '../support/processes.ts';
+import { freePort } from '../../tools/infra/ports.ts';
+import { startProcess } from '../../tools/infra/processes.ts';
+import { runCli } from '../../tools/infra/worker-process.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const asRoot = process.getuid?.() === 0;
@@ -53,7 +53,7 @@ describe.runIf(asRoot)('a checkout the postgres user cannot reach, as root', () 
 
   it("starts the tests' own PostgreSQL (temporary data)", async () => {
     const script =
-      "const { startLocalPostgres } = await import('./src/infra/postgres.ts'); const pg = await startLocalPostgres(); console.log(pg.url); await pg.stop();";
+      "const { startLocalPostgres } = await import('./tools/infra/postgres.ts'); const pg = await startLocalPostgres(); console.log(pg.url); await pg.stop();";
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: checkout });
     expect(stdout).toMatch(/^postgresql:\/\/postgres:\S+@127\.0\.0\.1:\d+\/seqr_cashback$/m);
   }, 120_000);
@@ -74,7 +74,7 @@ describe.runIf(asRoot)('a checkout the postgres user cannot reach, as root', () 
     const engine = await startProcess({
       name: 'npm start',
       command: process.execPath,
-      args: ['src/infra/start.ts'],
+      args: ['tools/infra/start.ts'],
       cwd: checkout,
       detached: true,
       env: { ...process.env, ...ports, TEMPORAL_ADDRESS: '', DATABASE_URL: '', SEQR_DATA_DIR: '' },

@@ -2,7 +2,7 @@
 // that the seed example can be sent over HTTP month by month and paid.
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { run } from '../../src/infra/run-command.ts';
+import { run } from '../../tools/infra/run-command.ts';
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/domain/events.ts';
 import { buildIngestServer } from '../../src/http/server.ts';
@@ -115,7 +115,7 @@ describe('HTTP ingestion', () => {
   });
 
   it('refuses to start without a token unless bound to loopback', async () => {
-    const main = fileURLToPath(new URL('../../src/http/main.ts', import.meta.url));
+    const main = fileURLToPath(new URL('../../src/bin/ingest.ts', import.meta.url));
     const result = await run(process.execPath, [main], {
       env: { ...process.env, INGEST_HOST: '0.0.0.0', INGEST_TOKEN: '' },
     }).catch((error: { code: number; stderr: string }) => error);

@@ -6,9 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { buildIngestServer } from '../../src/http/server.ts';
-import { onPath, run } from '../../src/infra/run-command.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
-import { startTestDevServer, type TestServer } from '../support/servers.ts';
+import { onPath, run } from '../../tools/infra/run-command.ts';
+import { startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
+import { startTestDevServer, type TestServer } from '../../tools/infra/test-servers.ts';
 
 const schemathesis = await onPath('schemathesis');
 const TOKEN = randomUUID();

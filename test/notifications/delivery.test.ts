@@ -9,7 +9,7 @@ import { withSession } from '../../src/db/pg-session.ts';
 import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, verifySignature } from '../../src/notifications/signature.ts';
 import { inActivity, ownDatabase } from '../support/books.ts';
 import { eventually } from '../support/harness.ts';
-import { runCli, startNotifierProcess } from '../support/processes.ts';
+import { runCli, startNotifierProcess } from '../../tools/infra/worker-process.ts';
 
 const PAYOUTS = 30;
 const SECRET = 'test-secret-of-the-webhook';

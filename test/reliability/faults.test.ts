@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
-import { freePort } from '../../src/infra/ports.ts';
-import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
-import { startTestDevServer, startTestServer, type Shape, type TestServer } from '../support/servers.ts';
+import { freePort } from '../../tools/infra/ports.ts';
+import { startLocalPostgres, type RunningPostgres } from '../../tools/infra/postgres.ts';
+import { startTestDevServer, startTestServer, type Shape, type TestServer } from '../../tools/infra/test-servers.ts';
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { inSnapshot, isolatedDatabaseOn } from '../support/database.ts';
 import { eventually } from '../support/harness.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
+import { startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
 import { reconciledEventually } from '../support/reconcile.ts';
 
 /** A closed quarter in the past: importing it makes the engine close and pay it at once. */

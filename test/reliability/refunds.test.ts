@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually, payment, refund } from '../support/harness.ts';
-import { runCli, startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
-import { startTestDevServer, type TestServer } from '../support/servers.ts';
+import { runCli, startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
+import { startTestDevServer, type TestServer } from '../../tools/infra/test-servers.ts';
 
 describe('reliability: refunds while no worker runs', () => {
   let server: TestServer;

@@ -9,8 +9,8 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { programPayingAt } from '../../bench/storm-run.ts';
-import { memoryMiB } from '../../bench/support.ts';
+import { programPayingAt } from '../../tools/scenarios/program-paying-at.ts';
+import { memoryMiB } from '../../tools/infra/processes.ts';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { addQuarters, monthsOfQuarter, quarterOfInstant } from '../../src/domain/calendar.ts';
 import { PROGRAM } from '../../src/domain/program-versions.ts';
@@ -20,9 +20,9 @@ import { countPinnedRuns, describeDeployment } from '../../src/rollout/worker-de
 import { workflowIdFor } from '../../src/workflows/definitions.ts';
 import { inSnapshot, setAccountStatus } from '../support/database.ts';
 import { eventually, payment, refund } from '../support/harness.ts';
-import { runCli, startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
+import { runCli, startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
 import { reconciledEventually } from '../support/reconcile.ts';
-import { startTestCluster, type TestServer } from '../support/servers.ts';
+import { startTestCluster, type TestServer } from '../../tools/infra/test-servers.ts';
 
 const A = `1.0.0+rolling-a-${randomUUID().slice(0, 6)}`;
 const B = `1.1.0+rolling-b-${randomUUID().slice(0, 6)}`;

@@ -6,9 +6,9 @@ import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { inSnapshot } from '../support/database.ts';
 import { eventually } from '../support/harness.ts';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
+import { startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
 import { reconciledEventually } from '../support/reconcile.ts';
-import { startTestCluster, type TestServer } from '../support/servers.ts';
+import { startTestCluster, type TestServer } from '../../tools/infra/test-servers.ts';
 
 const USERS = 200;
 /** A closed quarter in the past: importing it makes the engine close and pay it at once, as at a quarter end. */

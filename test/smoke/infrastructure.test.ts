@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
 import { ownDatabase } from '../support/books.ts';
-import { startTestDevServer, startTimeSkippingServer, type TestServer } from '../support/servers.ts';
+import { startTestDevServer, startTimeSkippingServer, type TestServer } from '../../tools/infra/test-servers.ts';
 import * as activities from './activities.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));

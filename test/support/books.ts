@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { migrateDatabase, openOrm } from '../../src/db/orm.ts';
 import type { QuarterStatement } from '../../src/domain/statement-types.ts';
-import type { RunningPostgres } from '../../src/infra/postgres.ts';
+import type { RunningPostgres } from '../../tools/infra/postgres.ts';
 import { isolatedDatabaseOn } from './database.ts';
 
 /**

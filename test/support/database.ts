@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { withSession } from '../../src/db/pg-session.ts';
-import { startLocalPostgres, type RunningPostgres } from '../../src/infra/postgres.ts';
+import { startLocalPostgres, type RunningPostgres } from '../../tools/infra/postgres.ts';
 
 function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const adminUrl = new URL(serverUrl);

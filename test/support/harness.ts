@@ -10,7 +10,7 @@ import { setAccountStatus } from './database.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { QuarterStatementRecord } from '../../src/db/entities/quarter-statement-record.ts';
 import { openOrm } from '../../src/db/orm.ts';
-import { startTimeSkippingServer } from './servers.ts';
+import { startTimeSkippingServer } from '../../tools/infra/test-servers.ts';
 import { createCashbackWorker } from '../../src/worker/create-worker.ts';
 
 type LedgerLine = { idempotencyKey: string; quarter: string; amountCents: number };

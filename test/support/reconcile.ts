@@ -1,6 +1,6 @@
 // `reconcile` run as an operator runs it, at the end of the reliability and chaos suites.
 import { eventually } from './harness.ts';
-import { runCli } from './processes.ts';
+import { runCli } from '../../tools/infra/worker-process.ts';
 
 /**
  * Runs `npm run cli -- reconcile <quarter> --json` as an operator would, against `env`'s database and server, and

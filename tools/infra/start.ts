@@ -8,19 +8,19 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { readEnvironment } from '../config/environment.ts';
-import { migrateDatabase } from '../db/orm.ts';
+import { readEnvironment } from '../../src/config/environment.ts';
+import { migrateDatabase } from '../../src/db/orm.ts';
 import { localDataDir, startLocalPostgres } from './postgres.ts';
 import { startProcess } from './processes.ts';
 import { note } from './steps.ts';
 import { startTemporalCluster } from './temporal-cluster.ts';
 import { startDevServer, type DevServer } from './temporal-servers.ts';
-import { WORKER_NODE_ARGS } from '../worker/node-args.ts';
+import { WORKER_NODE_ARGS } from '../../src/worker/node-args.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const workerMain = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
-const ingestMain = fileURLToPath(new URL('../http/main.ts', import.meta.url));
-const notifierMain = fileURLToPath(new URL('../notifications/main.ts', import.meta.url));
+const workerMain = fileURLToPath(new URL('../../src/bin/worker.ts', import.meta.url));
+const ingestMain = fileURLToPath(new URL('../../src/bin/ingest.ts', import.meta.url));
+const notifierMain = fileURLToPath(new URL('../../src/bin/notifier.ts', import.meta.url));
 
 const positive = (what: string) => (value: string) => {
   const number = Number(value);

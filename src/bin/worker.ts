@@ -6,10 +6,11 @@ import { readEnvironment } from '../config/environment.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { publishProgram } from '../db/published-program.ts';
 import { buildIdOf, setCurrentBuild } from '../rollout/worker-deployment.ts';
-import { createCashbackWorker } from './create-worker.ts';
+import { createCashbackWorker } from '../worker/create-worker.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
+import { runMain } from './run-main.ts';
 
-export async function runWorker(): Promise<void> {
+await runMain('worker', async () => {
   const env = readEnvironment();
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required (npm start provides one; see README)');
   Runtime.install({
@@ -62,7 +63,7 @@ export async function runWorker(): Promise<void> {
     await connection.close();
     await orm.close();
   }
-}
+});
 
 /** WORKER_SET_CURRENT: makes this build the deployment's current one (always, or on a first deploy only). */
 async function becomeCurrent(env: ReturnType<typeof readEnvironment>, buildId: string): Promise<string> {
@@ -74,11 +75,4 @@ async function becomeCurrent(env: ReturnType<typeof readEnvironment>, buildId: s
   } finally {
     await connection.close();
   }
-}
-
-if (import.meta.main) {
-  runWorker().catch((error: unknown) => {
-    console.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
 }

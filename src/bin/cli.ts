@@ -8,22 +8,23 @@ import {
   UnknownUserError,
 } from '../client/cashback-client.ts';
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
-import { demoCommand } from './commands/demo.ts';
-import { payCommand, refundCommand, retryPayoutCommand } from './commands/events.ts';
-import { notificationsCommand } from './commands/notifications.ts';
-import { reconcileCommand } from './commands/reconcile.ts';
-import { reportCommand } from './commands/report.ts';
+import { demoCommand } from '../cli/commands/demo.ts';
+import { payCommand, refundCommand, retryPayoutCommand } from '../cli/commands/events.ts';
+import { notificationsCommand } from '../cli/commands/notifications.ts';
+import { reconcileCommand } from '../cli/commands/reconcile.ts';
+import { reportCommand } from '../cli/commands/report.ts';
 import {
   rolloutNudgeCommand,
   rolloutPromoteCommand,
   rolloutRampCommand,
   rolloutStatusCommand,
-} from './commands/rollout.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { payoutsCommand, statementCommand } from './commands/statements.ts';
-import { statusCommand } from './commands/status.ts';
-import { CliContext } from './context.ts';
-import { UsageError } from './output.ts';
+} from '../cli/commands/rollout.ts';
+import { simulateCommand } from '../cli/commands/simulate.ts';
+import { payoutsCommand, statementCommand } from '../cli/commands/statements.ts';
+import { statusCommand } from '../cli/commands/status.ts';
+import { CliContext } from '../cli/context.ts';
+import { UsageError } from '../cli/output.ts';
+import { runMain } from './run-main.ts';
 
 const ctx = new CliContext();
 // exitOverride: commander reports usage errors itself, then throws, so they exit with code 2 like any other bad input.
@@ -156,17 +157,19 @@ program
   .description("apply a program to a file of events offline (no server): each user's statements, or a what-if")
   .action((file, options) => simulateCommand(file, options));
 
-try {
-  await program.parseAsync();
-} catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else {
-    reportError(error);
+await runMain('cli', async () => {
+  try {
+    await program.parseAsync();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+    } else {
+      reportError(error);
+    }
+  } finally {
+    await ctx.close();
   }
-} finally {
-  await ctx.close();
-}
+});
 
 function reportError(error: unknown): void {
   const known = [UsageError, InvalidEventError, InvalidQuarterError, UnknownUserError, OperatorRequestRejected].some(

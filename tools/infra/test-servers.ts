@@ -5,11 +5,11 @@ import { SearchAttributeType } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
-import { step } from '../../src/infra/steps.ts';
-import { startLocalPostgres } from '../../src/infra/postgres.ts';
-import { startTemporalCluster, type ClusterOptions } from '../../src/infra/temporal-cluster.ts';
-import { startDevServer, type DevServer, type DevServerOptions } from '../../src/infra/temporal-servers.ts';
-import { resolveTestServer } from '../../src/infra/test-server.ts';
+import { step } from './steps.ts';
+import { startLocalPostgres } from './postgres.ts';
+import { startTemporalCluster, type ClusterOptions } from './temporal-cluster.ts';
+import { startDevServer, type DevServer, type DevServerOptions } from './temporal-servers.ts';
+import { resolveTestServer } from './test-server.ts';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
 
 export interface TestServer {

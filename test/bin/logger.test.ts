@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createLogger, type LogFormat } from '../../src/worker/logger.ts';
+import { createLogger, type LogFormat } from '../../src/bin/logger.ts';
 
 async function logged(format: LogFormat): Promise<string> {
   const output = new PassThrough();

@@ -2,7 +2,7 @@
 // temporal-cli.ts and started in its own process group so that the launcher decides when it stops.
 import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { cashbackSearchAttributes } from '../workflows/search-attributes.ts';
+import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
 import { freePort } from './ports.ts';
 import { startProcess } from './processes.ts';
 import { step } from './steps.ts';

@@ -1,6 +1,7 @@
 // Starts a child process and waits until it says it is ready: PostgreSQL, the Temporal dev server, the worker, and
 // (in tests) the launcher itself. One place for spawning, collecting output, the start deadline and stopping.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** How much of a child's output is kept for output(): the start-up and the recent past. */
 const KEPT_OUTPUT = 8 * 1024 * 1024;
@@ -110,4 +111,14 @@ async function poll(probe: () => Promise<boolean>, alive: () => boolean): Promis
 /** The last lines of a process's output: enough to explain a failure without flooding the terminal. */
 function tail(output: string): string {
   return output.split('\n').slice(-40).join('\n');
+}
+
+/** Resident memory of a process, in MiB (VmRSS), or its peak (VmHWM). */
+export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }

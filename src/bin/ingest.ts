@@ -1,13 +1,17 @@
 // `npm run ingest`: the HTTP front door as a process of its own (npm start runs one beside the worker; compose too).
 import { Client, Connection } from '@temporalio/client';
+import type { LogLevel } from '@temporalio/worker';
 import { CashbackClient } from '../client/cashback-client.ts';
 import { readEnvironment } from '../config/environment.ts';
-import { buildIngestServer } from './server.ts';
+import { buildIngestServer } from '../http/server.ts';
+import { createLogger, defaultLogFormat } from './logger.ts';
+import { runMain } from './run-main.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-async function main(): Promise<void> {
+await runMain('ingest', async () => {
   const env = readEnvironment();
+  const logger = createLogger(env.LOG_LEVEL as LogLevel, env.LOG_FORMAT ?? defaultLogFormat());
   if (!env.INGEST_TOKEN && !LOOPBACK.has(env.INGEST_HOST)) {
     throw new Error(`INGEST_TOKEN is required to listen on ${env.INGEST_HOST}: without a token only loopback is safe`);
   }
@@ -28,12 +32,7 @@ async function main(): Promise<void> {
   await app.listen({ host: env.INGEST_HOST, port: env.INGEST_PORT });
   const { port } = app.server.address() as { port: number };
   const host = env.INGEST_HOST.includes(':') ? `[${env.INGEST_HOST}]` : env.INGEST_HOST;
-  console.log(
+  logger.info(
     `HTTP ingestion: http://${host}:${port} (OpenAPI at /openapi.json${env.INGEST_TOKEN ? ', bearer token required' : ''})`,
   );
-}
-
-main().catch((error: unknown) => {
-  console.error(`ingest failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
 });

@@ -10,19 +10,13 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { withSession } from '../db/pg-session.ts';
+import { LOCAL_PG_PASSWORD, localDatabaseUrl as localUrl } from '../../src/config/local-database.ts';
+import { withSession } from '../../src/db/pg-session.ts';
 import { startProcess } from './processes.ts';
 import { freePort } from './ports.ts';
 import { run } from './run-command.ts';
 import { note, step } from './steps.ts';
 
-/** Where `npm start`'s PostgreSQL listens by default (port 5433, so a system PostgreSQL on 5432 is left alone). */
-export const LOCAL_PG_PORT = 5433;
-const LOCAL_PASSWORD = 'seqr';
-/** A database of a local server we started. */
-const localUrl = (port: number, database: string) =>
-  `postgresql://postgres:${LOCAL_PASSWORD}@127.0.0.1:${port}/${database}`;
-export const LOCAL_DATABASE_URL = localUrl(LOCAL_PG_PORT, 'seqr_cashback');
 /** As root, the binaries and any data the `postgres` user cannot reach where they are live here instead. */
 const SHARED_DIR = '/var/lib/seqr-cashback';
 
@@ -134,7 +128,7 @@ async function initialise(bin: string, dataDir: string, owner?: { uid: number; g
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const scratch = await privateTemporaryDir();
   const passwordFile = join(scratch, 'password');
-  await writeFile(passwordFile, `${LOCAL_PASSWORD}\n`, { mode: 0o600 });
+  await writeFile(passwordFile, `${LOCAL_PG_PASSWORD}\n`, { mode: 0o600 });
   if (owner) {
     for (const path of [dataDir, passwordFile]) await chown(path, owner.uid, owner.gid);
   }

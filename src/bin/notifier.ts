@@ -5,11 +5,12 @@
 import type { LogLevel } from '@temporalio/worker';
 import pg from 'pg';
 import { readEnvironment } from '../config/environment.ts';
-import { LOCAL_DATABASE_URL } from '../infra/postgres.ts';
-import { createLogger, defaultLogFormat } from '../worker/logger.ts';
-import { Deliverer } from './deliverer.ts';
+import { LOCAL_DATABASE_URL } from '../config/local-database.ts';
+import { createLogger, defaultLogFormat } from './logger.ts';
+import { Deliverer } from '../notifications/deliverer.ts';
+import { runMain } from './run-main.ts';
 
-async function main(): Promise<void> {
+await runMain('notifier', async () => {
   const env = readEnvironment();
   const logger = createLogger(env.LOG_LEVEL as LogLevel, env.LOG_FORMAT ?? defaultLogFormat());
   if (env.NOTIFY_WEBHOOK_URL && !env.NOTIFY_WEBHOOK_SECRET)
@@ -43,9 +44,4 @@ async function main(): Promise<void> {
   await deliverer.run(stop.signal);
   await db.end();
   logger.info('notifier stopped', { delivered: deliverer.delivered, failedAttempts: deliverer.failedAttempts });
-}
-
-main().catch((error: unknown) => {
-  console.error(`notifier failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
 });

@@ -1,11 +1,11 @@
 // Runs the project's real entry points as child processes, the way a user does.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startProcess, type StartedProcess } from '../../src/infra/processes.ts';
+import { startProcess, type StartedProcess } from './processes.ts';
 import { WORKER_NODE_ARGS } from '../../src/worker/node-args.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const workerMain = `${root}src/worker/main.ts`;
+const workerMain = `${root}src/bin/worker.ts`;
 
 export interface CliResult {
   code: number;
@@ -17,7 +17,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [`${root}src/cli/main.ts`, ...args],
+      [`${root}src/bin/cli.ts`, ...args],
       { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: root, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -33,7 +33,7 @@ export function startEngine(env: NodeJS.ProcessEnv, args: string[] = []): Promis
   return startProcess({
     name: 'npm start',
     command: process.execPath,
-    args: [`${root}src/infra/start.ts`, ...args],
+    args: [`${root}tools/infra/start.ts`, ...args],
     cwd: root,
     env: { ...process.env, ...env },
     // Its last line: every server, worker and the HTTP front door are up.
@@ -61,7 +61,7 @@ export function startNotifierProcess(env: NodeJS.ProcessEnv): Promise<StartedPro
   return startProcess({
     name: 'notifier',
     command: process.execPath,
-    args: [`${root}src/notifications/main.ts`],
+    args: [`${root}src/bin/notifier.ts`],
     env: { ...process.env, LOG_FORMAT: 'json', ...env },
     ready: 'notifier ready',
   });
