@@ -11,7 +11,7 @@ import { quarterPayoutInstant, versionFor, type Program, type ProgramVersion } f
 import { closeQuarter } from '../../src/domain/statement.ts';
 import { initialState, type CashbackState } from '../../src/domain/state.ts';
 import { statusOf } from '../../src/domain/status.ts';
-import { splitCents } from '../support/harness.ts';
+import { splitCents } from '../../src/domain/money.ts';
 
 const published = JSON.parse(await readFile(new URL('./published-program.json', import.meta.url), 'utf8')) as Program;
 

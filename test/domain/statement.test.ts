@@ -4,7 +4,7 @@ import { PROGRAM } from '../../src/domain/program-versions.ts';
 import { closeQuarter, payoutIdempotencyKey } from '../../src/domain/statement.ts';
 import { initialState, type CashbackState } from '../../src/domain/state.ts';
 import { statusOf } from '../../src/domain/status.ts';
-import { splitCents } from '../support/harness.ts';
+import { splitCents } from '../../src/domain/money.ts';
 
 const user = 'u-1';
 let n = 0;

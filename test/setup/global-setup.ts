@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { testDatabase } from '../support/database.ts';
@@ -30,7 +31,32 @@ declare module 'vitest' {
   }
 }
 
+type Provided = Partial<ProvidedContext>;
+interface Shared {
+  provided: Promise<{ values: Provided; stop(): Promise<void> }>;
+  users: number;
+}
+// Both server lanes (integration, system) declare this setup, and vitest runs it once per lane in the same process:
+// the database and the bundles are prepared once, and torn down after the last lane.
+const shared = globalThis as { seqrTestSetup?: Shared };
+
 export default async function setup(project: TestProject) {
+  shared.seqrTestSetup ??= { provided: prepare(), users: 0 };
+  const setupOnce = shared.seqrTestSetup;
+  setupOnce.users += 1;
+  const { values, stop } = await setupOnce.provided;
+  for (const [key, value] of Object.entries(values)) project.provide(key as keyof ProvidedContext, value);
+  return async () => {
+    setupOnce.users -= 1;
+    if (setupOnce.users === 0) {
+      delete shared.seqrTestSetup;
+      await stop();
+    }
+  };
+}
+
+async function prepare(): Promise<{ values: Provided; stop(): Promise<void> }> {
+  const values: Provided = {};
   const database = await testDatabase();
   await migrateDatabase(database.url);
   const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));
@@ -45,18 +71,23 @@ export default async function setup(project: TestProject) {
   ] as const) {
     const path = join(bundleDir, `${key}.js`);
     await writeFile(path, await bundleEntry(entry));
-    project.provide(key, path);
+    values[key] = path;
   }
   // The rolling deploy's build B: the next build, with a program version from the running quarter.
   const running = quarterOfInstant(Date.now(), PROGRAM.timeZone);
   const rollingB = join(bundleDir, 'rolling-build-b.js');
   await writeFile(rollingB, await bundleWithProgram(await writeProgramFrom(running, bundleDir), nextBuildEntry));
-  project.provide('rollingBuildBBundlePath', rollingB);
-  project.provide('databaseUrl', database.url);
-  project.provide('workflowBundlePath', workflowBundlePath);
-  project.provide('nextProgramBundlePath', nextProgramBundlePath);
-  return async () => {
-    await database.stop();
-    await rm(bundleDir, { recursive: true, force: true });
+  Object.assign(values, {
+    rollingBuildBBundlePath: rollingB,
+    databaseUrl: database.url,
+    workflowBundlePath,
+    nextProgramBundlePath,
+  });
+  return {
+    values,
+    async stop() {
+      await database.stop();
+      await rm(bundleDir, { recursive: true, force: true });
+    },
   };
 }
