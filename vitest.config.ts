@@ -25,7 +25,7 @@ const system = [
   'test/notifications/delivery.test.ts',
 ];
 // The lanes that talk to servers share one database and one set of workflow bundles (test/setup/global-setup.ts).
-const withServers = {
+export const withServers = {
   globalSetup: ['test/setup/global-setup.ts'],
   setupFiles: ['test/setup/quiet-runtime.ts'],
   testTimeout: 120_000,

@@ -1,5 +1,7 @@
 // `npm run record-histories`: records workflow histories of real runs into test/histories/ for the replay test.
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.ts';
+import { withServers } from './vitest.config.ts';
 
-export default defineConfig({ test: { ...base.test, include: ['test/histories/*.record.ts'] } });
+export default defineConfig({
+  test: { pool: 'forks', maxWorkers: 2, include: ['test/histories/*.record.ts'], ...withServers },
+});
