@@ -55,4 +55,3 @@ export async function moduleSource(module: string): Promise<string> {
   return join(stdout.trim(), module);
 }
 
-export { cacheDir };

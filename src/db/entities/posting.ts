@@ -7,7 +7,6 @@ import { createdAt } from './timestamps.ts';
 
 /** The program's cashback funding account (debited) and users' Seqr Accounts (credited). */
 export const postingAccounts = ['cashback_funding', 'seqr_account'] as const;
-export type PostingAccount = (typeof postingAccounts)[number];
 
 export const Posting = defineEntity({
   name: 'Posting',

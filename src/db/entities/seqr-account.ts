@@ -3,7 +3,6 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { timestamps } from './timestamps.ts';
 
 export const accountStatuses = ['open', 'closed', 'blocked'] as const;
-export type AccountStatus = (typeof accountStatuses)[number];
 
 export const SeqrAccount = defineEntity({
   name: 'SeqrAccount',
