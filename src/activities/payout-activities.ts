@@ -3,8 +3,8 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { QuarterStatement } from '../domain/statement-types.ts';
 import { formatEuros } from '../domain/money.ts';
+import type { QuarterPayoutStatus } from '../domain/payout-status.ts';
 import { payoutIdempotencyKey } from '../domain/statement.ts';
-import type { PayoutStatusValue } from '../db/entities/quarter-statement-record.ts';
 import { ACCOUNT_UNAVAILABLE } from '../workflows/definitions.ts';
 import { crashPoint } from './fault-injection.ts';
 
@@ -21,7 +21,7 @@ export interface CreditResult {
   alreadyCredited: boolean;
 }
 
-function initialStatus(statement: QuarterStatement): PayoutStatusValue {
+function initialStatus(statement: QuarterStatement): QuarterPayoutStatus {
   if (statement.outcome === 'payable') return 'pending';
   return statement.outcome;
 }

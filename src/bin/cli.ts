@@ -8,6 +8,7 @@ import {
   UnknownUserError,
 } from '../client/cashback-client.ts';
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
+import { quarterPayoutStatuses } from '../domain/payout-status.ts';
 import { demoCommand } from '../cli/commands/demo.ts';
 import { payCommand, refundCommand, retryPayoutCommand } from '../cli/commands/events.ts';
 import { notificationsCommand } from '../cli/commands/notifications.ts';
@@ -53,7 +54,7 @@ program
 program
   .command('payouts')
   .requiredOption('--quarter <quarter>', 'e.g. 2027-Q1')
-  .option('--status <status>', 'paid, failed, pending, below_minimum, nothing_due')
+  .option('--status <status>', quarterPayoutStatuses.join(', '))
   .option('--json', 'machine-readable output')
   .description("every user's payout for a quarter")
   .action((options) => payoutsCommand(ctx, options));

@@ -12,6 +12,7 @@ import {
 import { DEFAULT_PAYOUT_WINDOW_HOURS, LIMITS } from './config.ts';
 import { isEligible, type PaymentEvent, type RefundEvent } from './events.ts';
 import type { Cents, Hundredths } from './money.ts';
+import type { UnpaidPayoutStatus } from './payout-status.ts';
 import { firstOpenQuarter, tierFor, userPayoutInstant, versionFor, versionForMonth, type Program } from './program.ts';
 import { PROGRAM } from './program-versions.ts';
 import type { QuarterStatement } from './statement-types.ts';
@@ -27,13 +28,11 @@ export type PaymentEntry = number;
 const centsLeft = (entry: PaymentEntry): Cents => Math.abs(entry);
 const isEligibleEntry = (entry: PaymentEntry): boolean => entry > 0;
 
-export type PayoutStatus = 'pending' | 'failed';
-
 /** A closed quarter whose credit has not succeeded yet. */
 export interface UnpaidPayout {
   quarter: QuarterKey;
   amountCents: Cents;
-  status: PayoutStatus;
+  status: UnpaidPayoutStatus;
   failureReason?: string;
   /** Attempts made so far, operator retries included. */
   attempts: number;

@@ -2,6 +2,9 @@
 import type { MonthKey, QuarterKey } from './calendar.ts';
 import type { MinimumPolicy } from './program.ts';
 import type { Cents, Hundredths } from './money.ts';
+import type { StatementOutcome } from './payout-status.ts';
+// statement.ts names the outcome beside the statement's other types.
+export type { StatementOutcome };
 
 export interface StatementLine {
   month: MonthKey;
@@ -26,8 +29,6 @@ export interface Adjustment {
   now: Hundredths;
   delta: Hundredths;
 }
-
-export type StatementOutcome = 'payable' | 'below_minimum' | 'nothing_due';
 
 export interface QuarterStatement {
   userId: string;

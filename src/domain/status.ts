@@ -1,6 +1,7 @@
 // What a user's state means right now: the `status` query's answer and the workflow's one-line summary.
 import { isoInZone, monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
 import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
+import type { PayoutSummary } from './payout-status.ts';
 import type { QuarterStatement } from './statement-types.ts';
 import { paymentsToNextTier, versionFor, versionForMonth } from './program.ts';
 import { monthTally, programOf, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
@@ -42,9 +43,6 @@ export interface CashbackStatus {
   /** Refunds waiting for their payment, and the quarter until which they wait. */
   heldRefunds: { refundId: string; paymentId: string; amountCents: Cents; heldSince: string; until: QuarterKey }[];
 }
-
-/** One word for the Temporal UI's search attribute: failed wins over pending, pending over paid. */
-export type PayoutSummary = 'failed' | 'pending' | 'paid' | 'none';
 
 export function payoutSummary(state: CashbackState): PayoutSummary {
   const unpaid = Object.values(state.unpaid);

@@ -1,7 +1,8 @@
 // `statement <userId> <quarter>` and `payouts --quarter <q> [--status s]`: what PostgreSQL holds for operators.
 import { parseQuarterKey } from '../../domain/calendar.ts';
 import { formatEuros, formatHundredths } from '../../domain/money.ts';
-import { payoutStatuses, QuarterStatementRecord } from '../../db/entities/quarter-statement-record.ts';
+import { quarterPayoutStatuses, type QuarterPayoutStatus } from '../../domain/payout-status.ts';
+import { QuarterStatementRecord } from '../../db/entities/quarter-statement-record.ts';
 import type { CliContext } from '../context.ts';
 import { colourStatus, printJson, printPairs, printTable, UsageError } from '../output.ts';
 
@@ -66,14 +67,14 @@ export async function payoutsCommand(
   options: { quarter: string; status?: string; json?: boolean },
 ): Promise<void> {
   parseQuarterKey(options.quarter);
-  if (options.status && !(payoutStatuses as readonly string[]).includes(options.status)) {
-    throw new UsageError(`--status must be one of ${payoutStatuses.join(', ')}`);
+  if (options.status && !(quarterPayoutStatuses as readonly string[]).includes(options.status)) {
+    throw new UsageError(`--status must be one of ${quarterPayoutStatuses.join(', ')}`);
   }
   const rows = await (await ctx.database()).em.fork().find(
     QuarterStatementRecord,
     {
       quarter: options.quarter,
-      ...(options.status ? { payoutStatus: options.status as (typeof payoutStatuses)[number] } : {}),
+      ...(options.status ? { payoutStatus: options.status as QuarterPayoutStatus } : {}),
     },
     { orderBy: { userId: 'asc' } },
   );

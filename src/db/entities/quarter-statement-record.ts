@@ -1,11 +1,9 @@
 // The persisted statement of one user's closed quarter, with its payout status and ledger reference.
 import { defineEntity, p } from '@mikro-orm/core';
+import { quarterPayoutStatuses } from '../../domain/payout-status.ts';
 import type { QuarterStatement } from '../../domain/statement-types.ts';
 import { LedgerEntry } from './ledger-entry.ts';
 import { timestamps } from './timestamps.ts';
-
-export const payoutStatuses = ['pending', 'paid', 'below_minimum', 'failed', 'nothing_due'] as const;
-export type PayoutStatusValue = (typeof payoutStatuses)[number];
 
 export const QuarterStatementRecord = defineEntity({
   name: 'QuarterStatementRecord',
@@ -17,7 +15,7 @@ export const QuarterStatementRecord = defineEntity({
     quarter: p.text().primary(),
     /** The program version the quarter was closed under (also in the statement). */
     programVersion: p.integer(),
-    payoutStatus: p.enum(payoutStatuses),
+    payoutStatus: p.enum(quarterPayoutStatuses),
     paidCents: p.bigint('number'),
     ledgerEntry: () =>
       p
