@@ -5,7 +5,6 @@ import { defineConfig } from 'vitest/config';
 
 const unit = [
   'test/domain/**/*.test.ts',
-  'test/finance/**/*.test.ts',
   'test/simulator/**/*.test.ts',
   'test/config/**/*.test.ts',
   'test/bin/**/*.test.ts',
