@@ -33,10 +33,21 @@ const num = (value: string | number | null) => Number(value ?? 0);
 /** Checks the quarter's books in `db`, which must already be in one snapshot (see inSnapshot). */
 export async function reconcileBooks(db: pg.Client, quarter: QuarterKey): Promise<BooksReconciliation> {
   const violations: Violation[] = [];
+  await checkStatementsHaveOneTransfer(db, quarter, violations);
+  await checkTransfersHavePaidStatements(db, quarter, violations);
+  await checkTransfersBalance(db, quarter, violations);
+  const fundingPaidOutCents = await checkPostingTotals(db, violations);
+  return { ...(await paidInQuarter(db, quarter, fundingPaidOutCents)), violations };
+}
+
+/** Every paid statement has exactly one transfer, of the same amount and key, and points at it. */
+async function checkStatementsHaveOneTransfer(
+  db: pg.Client,
+  quarter: QuarterKey,
+  violations: Violation[],
+): Promise<void> {
   // The key a payout must carry, as the domain builds it: `<prefix><userId><suffix>`.
   const [keyPrefix, keySuffix] = payoutIdempotencyKey('\u0000', quarter).split('\u0000') as [string, string];
-
-  // Every paid statement has exactly one transfer, of the same amount and key, and points at it.
   const statements = await db.query<{
     user_id: string;
     paid_cents: string;
@@ -67,8 +78,14 @@ export async function reconcileBooks(db: pg.Client, quarter: QuarterKey): Promis
             : `transfer key ${s.key} is not the payout's key`;
     violations.push({ check: 'statement has one transfer', userId: s.user_id, cents, detail });
   }
+}
 
-  // No transfer without a paid statement.
+/** No transfer without a paid statement. */
+async function checkTransfersHavePaidStatements(
+  db: pg.Client,
+  quarter: QuarterKey,
+  violations: Violation[],
+): Promise<void> {
   const orphans = await db.query<{ id: string; user_id: string; amount_cents: string; status: string | null }>(
     `select e.id, e.user_id, e.amount_cents, s.payout_status as status
      from ledger_entry e left join quarter_statement s on s.user_id = e.user_id and s.quarter = e.quarter
@@ -82,9 +99,10 @@ export async function reconcileBooks(db: pg.Client, quarter: QuarterKey): Promis
       cents: num(o.amount_cents),
       detail: `ledger entry ${o.id} ${o.status ? `has a statement that is ${o.status}` : 'has no statement'}`,
     });
+}
 
-  // Each transfer is two legs that sum to zero, the Seqr Account's being the amount (the database enforces it at
-  // commit; this proves it held for every row written, including before the constraint existed).
+/** Each transfer is two legs that sum to zero, the Seqr Account's being the amount (the database enforces it at commit; this proves it held for every row written, including before the constraint existed). */
+async function checkTransfersBalance(db: pg.Client, quarter: QuarterKey, violations: Violation[]): Promise<void> {
   const unbalanced = await db.query<{ id: string; user_id: string; amount_cents: string; legs: number; total: string }>(
     `select e.id, e.user_id, e.amount_cents, count(p.id)::int as legs, coalesce(sum(p.amount_cents), 0) as total
      from ledger_entry e left join posting p on p.ledger_entry_id = e.id
@@ -102,8 +120,10 @@ export async function reconcileBooks(db: pg.Client, quarter: QuarterKey): Promis
       cents: num(u.amount_cents),
       detail: `ledger entry ${u.id}: ${u.legs} legs summing to ${u.total} cents`,
     });
+}
 
-  // All postings sum to zero; each Seqr Account's balance is the sum of its postings.
+/** All postings sum to zero; each Seqr Account's balance is the sum of its postings. Returns what the funding account paid out. */
+async function checkPostingTotals(db: pg.Client, violations: Violation[]): Promise<number> {
   const totals = await db.query<{ total: string; funding: string }>(
     `select coalesce(sum(amount_cents), 0) as total,
        coalesce(sum(amount_cents) filter (where account = 'cashback_funding'), 0) as funding from posting`,
@@ -125,7 +145,15 @@ export async function reconcileBooks(db: pg.Client, quarter: QuarterKey): Promis
       cents: num(b.balance_cents),
       detail: `balance ${b.balance_cents} cents, postings sum to ${b.postings}`,
     });
+  return -num(totals.rows[0]!.funding);
+}
 
+/** The quarter's paid statements and transfers, counted and summed. */
+async function paidInQuarter(
+  db: pg.Client,
+  quarter: QuarterKey,
+  fundingPaidOutCents: number,
+): Promise<Omit<BooksReconciliation, 'violations'>> {
   const transfers = await db.query<{ count: number; cents: string }>(
     'select count(*)::int as count, coalesce(sum(amount_cents), 0) as cents from ledger_entry where quarter = $1',
     [quarter],
@@ -140,9 +168,8 @@ export async function reconcileBooks(db: pg.Client, quarter: QuarterKey): Promis
       paidCents: paid.rows.reduce((sum, r) => sum + num(r.paid_cents), 0),
       transfers: transfers.rows[0]!.count,
       transferredCents: num(transfers.rows[0]!.cents),
-      fundingPaidOutCents: -num(totals.rows[0]!.funding),
+      fundingPaidOutCents,
     },
-    violations,
     paidUsers: new Set(paid.rows.map((r) => r.user_id)),
   };
 }
