@@ -9,8 +9,9 @@ import {
 } from './calendar.ts';
 import { LIMITS } from './config.ts';
 import { roundHalfUpToCents } from './money.ts';
+import { expireHeldRefunds } from './held-refunds.ts';
 import { userPayoutInstant, versionFor } from './program.ts';
-import { monthTally, programOf, type CashbackState } from './state.ts';
+import { monthTally, programOf, pruneOutsideWindow, type CashbackState } from './state.ts';
 import type { Adjustment, QuarterStatement, StatementLine, StatementOutcome } from './statement-types.ts';
 
 /** A month under the version in force for it: also for a late event in a month of an earlier version. */
@@ -99,6 +100,20 @@ export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatem
   state.recentStatements.push(statement);
   if (state.recentStatements.length > LIMITS.recentStatements) state.recentStatements.shift();
   return statement;
+}
+
+/**
+ * Closes, in order, every quarter whose payout instant `now()` has reached, each at `now()`; then drops what has left
+ * the adjustment window and rejects the held refunds whose quarter has left it. The workflow and the simulator both
+ * close quarters through this, so offline runs follow the same steps at the same instants. Each statement is yielded
+ * before the next quarter closes: the workflow pays it and applies the events that came meanwhile, and its clock has
+ * moved by then, so `now` is asked again.
+ */
+export function* closeDueQuarters(state: CashbackState, now: () => number): Generator<QuarterStatement, void, void> {
+  while (now() >= state.nextPayout.at) yield closeQuarter(state, now());
+  const closedAt = now();
+  pruneOutsideWindow(state, closedAt);
+  expireHeldRefunds(state, closedAt);
 }
 
 /** The business key of a quarter's credit: the same for every retry, every run, every reset. */

@@ -1,15 +1,15 @@
 // The rules offline: the same domain functions the workflow runs, over a file of events, without any server.
 // Time is the events' own: each user's clock is the latest occurredAt seen, and quarters close as it passes their
 // payout. Memory grows with users, not payments: a closed quarter's payments are dropped once they leave the adjustment
-// window, as the workflow drops them.
+// window, by the workflow's own close step.
 import { applyRawEvent } from '../domain/apply-event.ts';
 import type { EventType } from '../domain/events.ts';
 import { instantOf, quarterIndex, quarterOfInstant } from '../domain/calendar.ts';
 import type { Program } from '../domain/program.ts';
 import { PROGRAM } from '../domain/program-versions.ts';
-import { initialState, pruneOutsideWindow, type CashbackState } from '../domain/state.ts';
-import { closeQuarter } from '../domain/statement.ts';
-import { expireHeldRefunds, isHeld } from '../domain/held-refunds.ts';
+import { initialState, type CashbackState } from '../domain/state.ts';
+import { closeDueQuarters } from '../domain/statement.ts';
+import { isHeld } from '../domain/held-refunds.ts';
 import type { QuarterStatement } from '../domain/statement-types.ts';
 
 export interface LineProblem {
@@ -88,13 +88,15 @@ export class Simulation {
     return result;
   }
 
+  /**
+   * Closes each due quarter as the workflow does when its payout timer fires: at the quarter's payout instant, through
+   * the same step (closeDueQuarters), and reports the held refunds that step expired.
+   */
   private closeDue(book: UserBook, due: (state: CashbackState) => boolean): void {
-    if (!due(book.state)) return;
     while (due(book.state)) {
-      const closedAt = book.state.nextPayout.at;
-      book.statements.push(closeQuarter(book.state, closedAt));
+      const wake = book.state.nextPayout.at;
       const held = book.state.heldRefunds.map((h) => h.refund.refundId);
-      expireHeldRefunds(book.state, closedAt);
+      for (const statement of closeDueQuarters(book.state, () => wake)) book.statements.push(statement);
       for (const refundId of held.filter((id) => !isHeld(book.state, id))) {
         const rejection = book.state.recentRejections.findLast((r) => r.eventId === refundId);
         this.problems.push({
@@ -103,6 +105,5 @@ export class Simulation {
         });
       }
     }
-    pruneOutsideWindow(book.state, book.clock);
   }
 }

@@ -17,18 +17,10 @@ import type { CreditResult, PayoutActivities } from '../activities/payout-activi
 import { applyRawEvent } from '../domain/apply-event.ts';
 import { parseQuarterKey, quarterIndex, type QuarterKey } from '../domain/calendar.ts';
 import { describeRawEvent, eventTypes, type EventType } from '../domain/events.ts';
-import { expireHeldRefunds } from '../domain/held-refunds.ts';
 import { formatEuros } from '../domain/money.ts';
-import {
-  initialState,
-  pruneOutsideWindow,
-  reject,
-  type CashbackState,
-  type Outcome,
-  type UnpaidPayout,
-} from '../domain/state.ts';
+import { initialState, reject, type CashbackState, type Outcome, type UnpaidPayout } from '../domain/state.ts';
 import type { QuarterStatement } from '../domain/statement-types.ts';
-import { closeQuarter } from '../domain/statement.ts';
+import { closeDueQuarters } from '../domain/statement.ts';
 import { statusOf, summaryLine } from '../domain/status.ts';
 import {
   ACCOUNT_UNAVAILABLE,
@@ -196,15 +188,12 @@ export class CashbackRun {
 
   /** Closes every quarter whose payout instant has passed, in order, and pays what each owes. */
   async closeDueQuarters(): Promise<void> {
-    while (this.payoutDue) {
-      const statement = closeQuarter(this.state, Date.now());
+    for (const statement of closeDueQuarters(this.state, () => Date.now())) {
       if (statement.payableCents > 0) await this.settle(statement);
       else
         await saveStatement.executeWithOptions({ ...storeOptions, summary: describeStatement(statement) }, [statement]);
       this.applyEvents();
     }
-    pruneOutsideWindow(this.state, Date.now());
-    expireHeldRefunds(this.state, Date.now());
   }
 
   /** Serves operators' retries of failed payouts, in the order they came. */
