@@ -15,7 +15,7 @@ import type { Cents, Hundredths } from './money.ts';
 import type { UnpaidPayoutStatus } from './payout-status.ts';
 import { firstOpenQuarter, tierFor, userPayoutInstant, versionFor, versionForMonth, type Program } from './program.ts';
 import { PROGRAM } from './program-versions.ts';
-import type { QuarterStatement } from './statement-types.ts';
+import type { MonthTally, QuarterStatement } from './statement-types.ts';
 import { monthCashback } from './tiers.ts';
 
 /**
@@ -238,19 +238,6 @@ export function applyRefund(state: CashbackState, event: RefundEvent, nowMs: num
 export function paymentRemaining(state: CashbackState, paymentId: string): Cents | undefined {
   const payment = findPayment(state, paymentId);
   return payment ? centsLeft(payment.entry) : undefined;
-}
-
-export interface MonthTally {
-  month: MonthKey;
-  /** The program version in force for the month, which sets its tier and rate. */
-  programVersion: number;
-  /** Eligible payments not fully refunded. */
-  eligiblePayments: number;
-  netSpendCents: Cents;
-  /** The tier reached under the month's version, and its rate. */
-  tier: number;
-  ratePercent: number;
-  cashback: Hundredths;
 }
 
 /**

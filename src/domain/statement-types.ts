@@ -6,25 +6,28 @@ import type { StatementOutcome } from './payout-status.ts';
 // statement.ts names the outcome beside the statement's other types.
 export type { StatementOutcome };
 
-export interface StatementLine {
+/** A month under the version in force for it: a statement's line, and (but for its cashback) the status's month. */
+export interface MonthTally {
   month: MonthKey;
-  /** The program version in force for the month: it set the tier and rate. */
+  /** The program version in force for the month: it sets the tier and rate. */
   programVersion: number;
+  /** Eligible payments not fully refunded. */
   eligiblePayments: number;
   netSpendCents: Cents;
+  /** The tier reached under the month's version, and its rate. */
   tier: number;
   ratePercent: number;
   cashback: Hundredths;
 }
 
-/** A month of an earlier, already closed quarter, recomputed because events landed in it after it was settled. */
-export interface Adjustment {
-  month: MonthKey;
-  /** The month's own version: a late event is recomputed under the rules that applied to its month. */
-  programVersion: number;
-  eligiblePayments: number;
-  netSpendCents: Cents;
-  tier: number;
+/**
+ * A month of an earlier, already closed quarter, recomputed because events landed in it after it was settled, under
+ * its own version: a late event is recomputed under the rules that applied to its month.
+ */
+export interface Adjustment extends Pick<
+  MonthTally,
+  'month' | 'programVersion' | 'eligiblePayments' | 'netSpendCents' | 'tier'
+> {
   previously: Hundredths;
   now: Hundredths;
   delta: Hundredths;
@@ -36,7 +39,7 @@ export interface QuarterStatement {
   /** The program version the quarter was closed under: it set the minimum and its policy. */
   programVersion: number;
   closedAt: string;
-  lines: StatementLine[];
+  lines: MonthTally[];
   adjustments: Adjustment[];
   carriedIn: Hundredths;
   /** Lines + adjustments + carried in, exact. */

@@ -12,32 +12,16 @@ import { roundHalfUpToCents } from './money.ts';
 import { expireHeldRefunds } from './held-refunds.ts';
 import { userPayoutInstant, versionFor } from './program.ts';
 import { monthTally, programOf, pruneOutsideWindow, type CashbackState } from './state.ts';
-import type { Adjustment, QuarterStatement, StatementLine, StatementOutcome } from './statement-types.ts';
-
-/** A month under the version in force for it: also for a late event in a month of an earlier version. */
-function line(state: CashbackState, month: MonthKey): StatementLine {
-  const { programVersion, eligiblePayments, netSpendCents, tier, ratePercent, cashback } = monthTally(state, month);
-  return { month, programVersion, eligiblePayments, netSpendCents, tier, ratePercent, cashback };
-}
+import type { Adjustment, QuarterStatement, StatementOutcome } from './statement-types.ts';
 
 function adjustments(state: CashbackState, quarter: QuarterKey): Adjustment[] {
   const earlier = new Set<MonthKey>([...Object.keys(state.months), ...Object.keys(state.settled)]);
   const result: Adjustment[] = [];
   for (const month of [...earlier].sort()) {
     if (quarterIndex(quarterOfMonth(month)) >= quarterIndex(quarter)) continue;
-    const recomputed = line(state, month);
+    const { ratePercent: _rate, cashback: now, ...recomputed } = monthTally(state, month);
     const previously = state.settled[month] ?? 0;
-    if (recomputed.cashback === previously) continue;
-    result.push({
-      month,
-      programVersion: recomputed.programVersion,
-      eligiblePayments: recomputed.eligiblePayments,
-      netSpendCents: recomputed.netSpendCents,
-      tier: recomputed.tier,
-      previously,
-      now: recomputed.cashback,
-      delta: recomputed.cashback - previously,
-    });
+    if (now !== previously) result.push({ ...recomputed, previously, now, delta: now - previously });
   }
   return result;
 }
@@ -53,7 +37,8 @@ export function closeQuarter(state: CashbackState, nowMs: number): QuarterStatem
   // The version in force for the quarter decides its minimum and payout.
   const version = versionFor(program, quarter);
   const { minimumPayoutCents, minimumPolicy } = version;
-  const lines = monthsOfQuarter(quarter).map((month) => line(state, month));
+  // Each month under the version in force for it: also a late event's month of an earlier version.
+  const lines = monthsOfQuarter(quarter).map((month) => monthTally(state, month));
   const adjusted = adjustments(state, quarter);
   const carriedIn = state.carryForward;
   const total =

@@ -1,22 +1,16 @@
 // What a user's state means right now: the `status` query's answer and the workflow's one-line summary.
-import { isoInZone, monthOfInstant, monthsOfQuarter, type MonthKey, type QuarterKey } from './calendar.ts';
+import { isoInZone, monthOfInstant, monthsOfQuarter, type QuarterKey } from './calendar.ts';
 import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
 import type { PayoutSummary } from './payout-status.ts';
-import type { QuarterStatement } from './statement-types.ts';
+import type { MonthTally, QuarterStatement } from './statement-types.ts';
 import { paymentsToNextTier, versionFor, versionForMonth } from './program.ts';
 import { monthTally, programOf, type CashbackState, type Rejection, type UnpaidPayout } from './state.ts';
 
 export interface CashbackStatus {
   userId: string;
   asOf: string;
-  currentMonth: {
-    month: MonthKey;
-    /** The program version in force this month. */
-    programVersion: number;
-    eligiblePayments: number;
-    netSpendCents: Cents;
-    tier: number;
-    ratePercent: number;
+  /** This month so far: its tally, without the cashback (the open quarter's estimate holds it). */
+  currentMonth: Omit<MonthTally, 'cashback'> & {
     /** Undefined at the top tier. */
     paymentsToNextTier?: number;
   };
@@ -55,9 +49,7 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
   const program = programOf(state);
   const zone = program.timeZone;
   const month = monthOfInstant(nowMs, zone);
-  const tally = monthTally(state, month);
-  const { tier, ratePercent } = tally;
-  const version = versionForMonth(program, month);
+  const { cashback: _cashback, ...current } = monthTally(state, month);
   const { quarter, at } = state.nextPayout;
   const local = isoInZone(at, zone);
   const estimated =
@@ -66,13 +58,8 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
     userId: state.userId,
     asOf: new Date(nowMs).toISOString(),
     currentMonth: {
-      month,
-      programVersion: version.version,
-      eligiblePayments: tally.eligiblePayments,
-      netSpendCents: tally.netSpendCents,
-      tier,
-      ratePercent,
-      paymentsToNextTier: paymentsToNextTier(version, tally.eligiblePayments),
+      ...current,
+      paymentsToNextTier: paymentsToNextTier(versionForMonth(program, month), current.eligiblePayments),
     },
     openQuarter: {
       quarter,
