@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { run } from '../../tools/infra/run-command.ts';
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/domain/events.ts';
+import { cashbackStatusSchema } from '../../src/http/schemas.ts';
 import { buildIngestServer } from '../../src/http/server.ts';
 import { eventually, payment, refund, splitCents, withHarness, type Harness } from '../support/harness.ts';
 
@@ -56,7 +57,10 @@ describe('HTTP ingestion', () => {
           headers: { authorization: `Bearer ${TOKEN}` },
         });
         expect(status.status).toBe(200);
-        expect(await status.json()).toMatchObject({ userId: user, lastPaidQuarter: '2083-Q1', payoutStatus: 'paid' });
+        const answer: unknown = await status.json();
+        expect(answer).toMatchObject({ userId: user, lastPaidQuarter: '2083-Q1', payoutStatus: 'paid' });
+        // Every field is the documented one: parsing strips what the schema does not know.
+        expect(cashbackStatusSchema.parse(answer)).toEqual(answer);
       } finally {
         await app.close();
       }
