@@ -21,7 +21,7 @@ import {
   userIdOf,
   workflowIdFor,
   type CashbackWorkflowInput,
-  type RetryPayoutResult,
+  type PayoutAttemptResult,
 } from '../workflows/definitions.ts';
 import { LastPaidQuarter } from '../workflows/search-attributes.ts';
 
@@ -216,7 +216,7 @@ export class CashbackClient {
   }
 
   /** Retries a failed payout under its original idempotency key; resolves once the credit succeeded or failed again. */
-  async retryPayout(userId: string, quarter: string): Promise<RetryPayoutResult> {
+  async retryPayout(userId: string, quarter: string): Promise<PayoutAttemptResult> {
     const key = parseQuarterKey(quarter);
     try {
       return await this.client.workflow

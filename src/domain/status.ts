@@ -1,4 +1,4 @@
-// What a user's state means right now: the `status` query's answer and the workflow's one-line summary.
+// What a user's state means right now: the `status` query's answer and the workflow's current details (Markdown).
 import { isoInZone, monthOfInstant, monthsOfQuarter, type QuarterKey } from './calendar.ts';
 import { formatEuros, roundHalfUpToCents, type Cents, type Hundredths } from './money.ts';
 import type { PayoutSummary } from './payout-status.ts';
@@ -87,8 +87,8 @@ export function statusOf(state: CashbackState, nowMs: number): CashbackStatus {
   };
 }
 
-/** The workflow's "current details" in the Temporal UI (rendered as Markdown). */
-export function summaryLine(status: CashbackStatus): string {
+/** The workflow's "current details" in the Temporal UI: a Markdown list, a line per failed payout and three more. */
+export function currentDetailsMarkdown(status: CashbackStatus): string {
   const { currentMonth: m, openQuarter: open, counters } = status;
   const next = m.paymentsToNextTier === undefined ? 'top tier' : `${m.paymentsToNextTier} more for the next tier`;
   const failed = status.unpaid

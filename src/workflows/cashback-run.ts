@@ -21,12 +21,12 @@ import { formatEuros } from '../domain/money.ts';
 import { initialState, reject, type CashbackState, type Outcome, type UnpaidPayout } from '../domain/state.ts';
 import type { QuarterStatement } from '../domain/statement-types.ts';
 import { closeDueQuarters } from '../domain/statement.ts';
-import { statusOf, summaryLine } from '../domain/status.ts';
+import { currentDetailsMarkdown, statusOf } from '../domain/status.ts';
 import {
   ACCOUNT_UNAVAILABLE,
   type CashbackWorkflowInput,
   type PendingEvent,
-  type RetryPayoutResult,
+  type PayoutAttemptResult,
   type UnknownSignal,
 } from './definitions.ts';
 import type { cashbackWorkflow } from './cashback-workflow.ts';
@@ -59,7 +59,7 @@ export class CashbackRun {
   /** Signals this build does not know, kept for a newer build (carried over continue-as-new). */
   private readonly unknownSignals: UnknownSignal[] = [];
   private readonly retryRequests: QuarterKey[] = [];
-  private readonly retryResults = new Map<QuarterKey, RetryPayoutResult>();
+  private readonly retryResults = new Map<QuarterKey, PayoutAttemptResult>();
   /** The quarter this run was started to close: once it has closed, the run's work is done. */
   private readonly firstQuarter: QuarterKey;
   /** The payout quarter whose timer is running: one timer per instant, not one per wake-up. */
@@ -108,7 +108,7 @@ export class CashbackRun {
   }
 
   /** Queues an operator's retry; resolves with its result once the main loop has served it. */
-  async requestRetry(quarter: QuarterKey): Promise<RetryPayoutResult> {
+  async requestRetry(quarter: QuarterKey): Promise<PayoutAttemptResult> {
     this.retryRequests.push(quarter);
     await condition(() => this.retryResults.has(quarter));
     const result = this.retryResults.get(quarter)!;
@@ -202,7 +202,7 @@ export class CashbackRun {
   }
 
   /** Saves a payable quarter's statement and credits it, in one activity (one transaction). */
-  private settle(statement: QuarterStatement): Promise<RetryPayoutResult> {
+  private settle(statement: QuarterStatement): Promise<PayoutAttemptResult> {
     const payout: UnpaidPayout = {
       quarter: statement.quarter,
       amountCents: statement.payableCents,
@@ -218,7 +218,7 @@ export class CashbackRun {
   }
 
   /** Credits a failed quarter again, under the same idempotency key. */
-  private retryCredit(quarter: QuarterKey): Promise<RetryPayoutResult> {
+  private retryCredit(quarter: QuarterKey): Promise<PayoutAttemptResult> {
     const payout = this.state.unpaid[quarter]!;
     const request = { userId: this.state.userId, quarter, amountCents: payout.amountCents };
     return this.credit(payout, (summary) =>
@@ -232,7 +232,7 @@ export class CashbackRun {
   private async credit(
     payout: UnpaidPayout,
     attempt: (summary: string) => Promise<CreditResult>,
-  ): Promise<RetryPayoutResult> {
+  ): Promise<PayoutAttemptResult> {
     const { quarter, amountCents } = payout;
     payout.status = 'pending';
     payout.attempts += 1;
@@ -269,7 +269,7 @@ export class CashbackRun {
     const status = statusOf(this.state, Date.now());
     const { currentMonth, payoutStatus, lastPaidQuarter } = status;
     this.searchAttributes.publish({ tier: currentMonth.tier, payoutStatus, lastPaidQuarter: lastPaidQuarter ?? '' });
-    setCurrentDetails(summaryLine(status));
+    setCurrentDetails(currentDetailsMarkdown(status));
   }
 }
 

@@ -42,7 +42,8 @@ export const paymentRemainingQuery = defineQuery<number | undefined, [string]>('
  */
 export const ACCOUNT_UNAVAILABLE = 'AccountUnavailable';
 
-export interface RetryPayoutResult {
+/** What one credit of a quarter's payout came to: the first, when the quarter closes, or an operator's retry. */
+export interface PayoutAttemptResult {
   quarter: QuarterKey;
   status: 'paid' | 'failed';
   amountCents: number;
@@ -50,7 +51,7 @@ export interface RetryPayoutResult {
   failureReason?: string;
 }
 /** Operator: retry a failed payout with the same idempotency key. Rejected up front unless that payout has failed. */
-export const retryPayoutUpdate = defineUpdate<RetryPayoutResult, [QuarterKey]>('retryPayout');
+export const retryPayoutUpdate = defineUpdate<PayoutAttemptResult, [QuarterKey]>('retryPayout');
 
 export interface PendingEvent {
   type: EventType;
