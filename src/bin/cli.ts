@@ -10,10 +10,11 @@ import {
 import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { quarterPayoutStatuses } from '../domain/payout-status.ts';
 import { demoCommand } from '../cli/commands/demo.ts';
-import { payCommand, refundCommand, retryPayoutCommand } from '../cli/commands/events.ts';
+import { payCommand, refundCommand } from '../cli/commands/events.ts';
 import { notificationsCommand } from '../cli/commands/notifications.ts';
 import { reconcileCommand } from '../cli/commands/reconcile.ts';
 import { reportCommand } from '../cli/commands/report.ts';
+import { retryPayoutCommand } from '../cli/commands/retry-payout.ts';
 import {
   rolloutNudgeCommand,
   rolloutPromoteCommand,

@@ -1,5 +1,4 @@
-// `pay`, `refund` and `retry-payout`: send test events and operator requests through the same client the payment
-// service uses.
+// `pay` and `refund`: send test events through the same client the payment service uses.
 import { randomUUID } from 'node:crypto';
 import { formatEuros } from '../../domain/money.ts';
 import type { CliContext } from '../context.ts';
@@ -59,22 +58,4 @@ export async function refundCommand(
   process.stdout.write(
     `recorded refund ${refund.refundId}: ${formatEuros(refund.amount.cents)} of payment ${paymentId}${note}\n`,
   );
-}
-
-export async function retryPayoutCommand(
-  ctx: CliContext,
-  userId: string,
-  quarter: string,
-  options: { json?: boolean },
-): Promise<void> {
-  const result = await (await ctx.cashback()).retryPayout(userId, quarter);
-  if (options.json) return printJson(result);
-  if (result.status === 'paid')
-    process.stdout.write(
-      `paid ${formatEuros(result.amountCents)} to ${userId} for ${quarter} (ledger entry ${result.ledgerEntryId})\n`,
-    );
-  else {
-    process.stdout.write(`the ${quarter} payout of ${userId} failed again: ${result.failureReason}\n`);
-    process.exitCode = 1;
-  }
 }
