@@ -6,7 +6,7 @@ import { formatEuros } from '../domain/money.ts';
 import type { QuarterPayoutStatus } from '../domain/payout-status.ts';
 import { payoutIdempotencyKey } from '../domain/statement.ts';
 import { ACCOUNT_UNAVAILABLE } from '../workflows/definitions.ts';
-import { crashPoint } from './fault-injection.ts';
+import { crashPointFromEnvironment } from './fault-injection.ts';
 
 export interface CreditRequest {
   userId: string;
@@ -39,14 +39,17 @@ const SETTLE_QUARTER =
 const CREDIT_PAYOUT = 'select ledger_entry_id, already_credited, unavailable from credit_payout(?, ?, ?, ?, ?)';
 
 export function createPayoutActivities(orm: MikroORM) {
+  // The reliability suite's crash points, fixed when the worker creates its activities.
+  const crashPoint = crashPointFromEnvironment();
   /** One statement in autocommit: one pool connection, one round trip, one transaction. */
   const query = (sql: string, parameters: unknown[]) => orm.em.getConnection().execute<PayoutRow[]>(sql, parameters);
 
   /**
-   * Runs one payout function: its parameters are the credit's (key, user, quarter, amount, description), then
-   * `statementParameters`. An unavailable account, already recorded as a failed payout, fails the activity for good.
+   * Credits the Seqr Account through one payout function (`sql`): its parameters are the credit's (key, user, quarter,
+   * amount, description), then `statementParameters`. An unavailable account, already recorded as a failed payout, fails
+   * the activity for good.
    */
-  async function creditBy(
+  async function creditSeqrAccountWith(
     request: CreditRequest,
     sql: string,
     statementParameters: unknown[] = [],
@@ -105,15 +108,22 @@ export function createPayoutActivities(orm: MikroORM) {
     /**
      * Closes a payable quarter in one transaction: saves its statement and credits the Seqr Account exactly once.
      * One commit instead of two is what keeps the quarter-end storm short.
+     * Runs the SQL function settle_quarter (src/db/migrations/payout-functions.ts).
      */
     async settleQuarter(statement: QuarterStatement): Promise<CreditResult> {
       const { userId, quarter, programVersion, payableCents: amountCents } = statement;
-      return creditBy({ userId, quarter, amountCents }, SETTLE_QUARTER, [programVersion, JSON.stringify(statement)]);
+      return creditSeqrAccountWith({ userId, quarter, amountCents }, SETTLE_QUARTER, [
+        programVersion,
+        JSON.stringify(statement),
+      ]);
     },
 
-    /** Credits a quarter whose statement is saved (an operator's retry); the same exactly-once guarantee. */
+    /**
+     * Credits a quarter whose statement is saved (an operator's retry); the same exactly-once guarantee.
+     * Runs the SQL function credit_payout (src/db/migrations/payout-functions.ts).
+     */
     async creditSeqrAccount(request: CreditRequest): Promise<CreditResult> {
-      return creditBy(request, CREDIT_PAYOUT);
+      return creditSeqrAccountWith(request, CREDIT_PAYOUT);
     },
   };
 }
