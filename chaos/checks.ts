@@ -3,9 +3,8 @@
 import type { Client } from '@temporalio/client';
 import type { CashbackClient } from '../src/client/cashback-client.ts';
 import { roundHalfUpToCents } from '../src/domain/money.ts';
-import { versionFor } from '../src/domain/program.ts';
+import { monthCashback, versionFor } from '../src/domain/program.ts';
 import { PROGRAM } from '../src/domain/program-versions.ts';
-import { monthCashback } from '../src/domain/tiers.ts';
 import { runConcurrent } from '../bench/support.ts';
 import { inSnapshot } from '../src/db/pg-session.ts';
 import { reconcileBooks, reconcileWorkflows } from '../src/finance/reconcile.ts';

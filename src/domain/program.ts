@@ -9,6 +9,7 @@ import {
   type MonthKey,
   type QuarterKey,
 } from './calendar.ts';
+import type { Cents, Hundredths } from './money.ts';
 
 export interface Tier {
   tier: number;
@@ -63,6 +64,11 @@ export function tierFor(version: ProgramVersion, eligiblePayments: number): Tier
   let reached = NO_TIER;
   for (const tier of version.tiers) if (eligiblePayments >= tier.minPayments) reached = tier;
   return reached;
+}
+
+/** A month's exact cashback: its rate on its whole net eligible spend; never negative (refunds cannot exceed payments). */
+export function monthCashback(version: ProgramVersion, eligiblePayments: number, netSpendCents: Cents): Hundredths {
+  return Math.max(0, netSpendCents) * tierFor(version, eligiblePayments).ratePercent;
 }
 
 /** Payments still needed this month for the next tier; undefined at the top tier. */

@@ -13,10 +13,17 @@ import { DEFAULT_PAYOUT_WINDOW_HOURS, LIMITS } from './config.ts';
 import { isEligible, type PaymentEvent, type RefundEvent } from './events.ts';
 import type { Cents, Hundredths } from './money.ts';
 import type { UnpaidPayoutStatus } from './payout-status.ts';
-import { firstOpenQuarter, tierFor, userPayoutInstant, versionFor, versionForMonth, type Program } from './program.ts';
+import {
+  firstOpenQuarter,
+  monthCashback,
+  tierFor,
+  userPayoutInstant,
+  versionFor,
+  versionForMonth,
+  type Program,
+} from './program.ts';
 import { PROGRAM } from './program-versions.ts';
 import type { MonthTally, QuarterStatement } from './statement-types.ts';
-import { monthCashback } from './tiers.ts';
 
 /**
  * A payment as one number: the cents left of it after refunds, negated when it is not eligible (0 once fully refunded,

@@ -22,7 +22,6 @@ import * as programVersions from '../domain/program-versions.ts';
 import * as state from '../domain/state.ts';
 import * as statement from '../domain/statement.ts';
 import * as status from '../domain/status.ts';
-import * as tiers from '../domain/tiers.ts';
 
 // zod configures itself on first use (default locale, memoizer, whether it may compile parsers) and keeps that in
 // objects the worker freezes once this module has loaded: the first use happens here, before the freeze.
@@ -43,5 +42,4 @@ export const sharedDomain = {
   state,
   statement,
   status,
-  tiers,
 };

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatEuros, formatHundredths, roundHalfUpToCents } from '../../src/domain/money.ts';
-import { paymentsToNextTier, tierFor, versionFor } from '../../src/domain/program.ts';
+import { monthCashback, paymentsToNextTier, tierFor, versionFor } from '../../src/domain/program.ts';
 import { PROGRAM } from '../../src/domain/program-versions.ts';
-import { monthCashback } from '../../src/domain/tiers.ts';
 
 const v1 = versionFor(PROGRAM, '2027-Q1');
 
