@@ -2,6 +2,7 @@
 // (mikro-orm.config.ts).
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { DEFAULT_DATABASE_POOL_MAX } from '../config/defaults.ts';
 import { withSession } from './pg-session.ts';
 import { LedgerEntry } from './entities/ledger-entry.ts';
 import { QuarterStatementRecord } from './entities/quarter-statement-record.ts';
@@ -37,7 +38,7 @@ export function ormConfig(databaseUrl: string, options: { poolMax?: number } = {
     // The migrations own the ledger's triggers (a deferred balance check, append-only guards) and the payout
     // functions, which MikroORM's entity definitions do not express; the schema diff leaves them alone.
     schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
     debug: false,
   });
 }

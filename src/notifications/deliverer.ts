@@ -1,5 +1,6 @@
 // Sends the outbox to the webhook: signed, retried with exponential backoff and jitter, marked delivered only on a 2xx.
 import type pg from 'pg';
+import { DEFAULT_NOTIFY_BATCH_SIZE, DEFAULT_NOTIFY_TIMEOUT_MS } from '../config/defaults.ts';
 import { claimDue, markDelivered, markFailed, notificationBody, type OutboxRow } from './outbox.ts';
 import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.ts';
 
@@ -28,7 +29,7 @@ export class Deliverer {
   failedAttempts = 0;
 
   constructor(options: DelivererOptions) {
-    this.options = { timeoutMs: 10_000, batchSize: 32, ...options };
+    this.options = { timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS, batchSize: DEFAULT_NOTIFY_BATCH_SIZE, ...options };
   }
 
   /** Delivers what is due now, one batch at a time in parallel; returns how many rows it attempted. */

@@ -1,11 +1,8 @@
 // Worker settings, in one place: the worker reads them, and the benchmarks' baseline worker runs with the same ones, so
 // that it differs from ours only in its workflows and activities.
 
-/**
- * Runs the worker keeps cached. Each keeps its V8 state (~0.1 MB live) and its next task needs no replay; 500 bounds
- * the worker's memory (MAX_CACHED_WORKFLOWS overrides it).
- */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+// The cache size is a deploy setting as well (MAX_CACHED_WORKFLOWS): its default lives with the others in config.
+export { DEFAULT_MAX_CACHED_WORKFLOWS } from '../config/defaults.ts';
 
 /**
  * How long a workflow task may wait on the worker's sticky queue (where a run's next task goes: to the worker that has
