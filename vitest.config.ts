@@ -10,6 +10,7 @@ const unit = [
   'test/bin/**/*.test.ts',
   'test/docs/**/*.test.ts',
   'test/contract/schemas.test.ts',
+  'test/http/openapi.test.ts',
   'test/notifications/signature.test.ts',
   'test/deploy/image-imports.test.ts',
 ];
