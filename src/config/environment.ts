@@ -11,46 +11,106 @@ import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/tuning.ts';
 const optional = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(1).max(65535);
 
-const schema = z.object({
-  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE_DEFAULT),
-  DATABASE_URL: optional,
-  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+/** Every variable the engine reads, its default and, in `.describe()`, its meaning (docs/configuration.md). */
+export const environmentSchema = z.object({
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .default(TASK_QUEUE_DEFAULT)
+    .describe('the task queue the worker polls and clients start workflows on'),
+  DATABASE_URL: optional.describe(
+    'PostgreSQL URL, the only source of database credentials; unset: npm start runs an embedded PostgreSQL',
+  ),
+  DATABASE_POOL_MAX: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10)
+    .describe('database connections a process keeps open at most'),
   // The program's rules (tiers, minimum, grace, adjustment window, time zone) are versions shipped in code
   // (src/domain/program-versions.ts), not settings: every worker must read the same ones.
-  PAYOUT_WINDOW_HOURS: z.coerce.number().min(0).max(24).default(DEFAULT_PAYOUT_WINDOW_HOURS),
-  METRICS_PORT: port.optional(),
-  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-  /** Readable coloured lines, or one JSON object per line; unset: pretty in a terminal, JSON otherwise. */
-  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  PAYOUT_WINDOW_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24)
+    .default(DEFAULT_PAYOUT_WINDOW_HOURS)
+    .describe("hours (0–24) a quarter's payouts spread over, each user at a stable place; read when a workflow starts"),
+  METRICS_PORT: port
+    .optional()
+    .describe("port of the SDK's Prometheus endpoint (/metrics); npm start -- --workers N: worker i uses it + i − 1"),
+  LOG_LEVEL: z
+    .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
+    .default('INFO')
+    .describe('the least severe log level written'),
+  LOG_FORMAT: z
+    .enum(['pretty', 'json'])
+    .optional()
+    .describe('readable coloured lines, or one JSON object per line; unset: pretty in a terminal, JSON otherwise'),
   // Evicted runs replay on their next task (src/worker/tuning.ts).
-  MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  MAX_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_MAX_CACHED_WORKFLOWS)
+    .describe('runs a worker keeps cached: its memory against replays of evicted runs'),
   // Worker Versioning (docs/releasing.md): the worker joins deployment seqr-cashback as this build (default: the
   // release and the commit); WORKER_SET_CURRENT=first makes it current on a first deploy, always on every start.
-  WORKER_VERSIONING: z.enum(['on', 'off']).default('on'),
+  WORKER_VERSIONING: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('Worker Versioning (docs/releasing.md); off runs an unversioned worker, as the time-skipping tests do'),
   WORKER_BUILD_ID: z
     .string()
     .regex(/^[\w+-][\w.+-]{0,99}$/, 'WORKER_BUILD_ID: letters, digits and . _ + - (at most 100)')
-    .optional(),
-  WORKER_SET_CURRENT: z.enum(['never', 'first', 'always']).default('first'),
-  GIT_COMMIT: optional,
-  /** A prebuilt workflow bundle (a build's workflows as a deploy ships them); unset: bundled from src at start. */
-  WORKFLOW_BUNDLE_PATH: optional,
+    .optional()
+    .describe('the build id the worker joins deployment seqr-cashback as; unset: the release and the commit'),
+  WORKER_SET_CURRENT: z
+    .enum(['never', 'first', 'always'])
+    .default('first')
+    .describe('when a start makes its build current: first (if the deployment has none), always (npm start), never'),
+  GIT_COMMIT: optional.describe('the commit in the build id; unset: git rev-parse, else the release alone'),
+  WORKFLOW_BUNDLE_PATH: optional.describe(
+    'a prebuilt workflow bundle (npm run bundle), as the image ships it; unset: bundled from src at start',
+  ),
   // The HTTP front door (npm run ingest): loopback without a token; any other address needs one.
-  INGEST_HOST: z.string().default('127.0.0.1'),
-  INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8088),
-  INGEST_TOKEN: optional,
+  INGEST_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('address the HTTP front door listens on; any address but loopback needs INGEST_TOKEN'),
+  INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(8088).describe('port of the HTTP front door'),
+  INGEST_TOKEN: optional.describe('bearer token the HTTP front door requires, compared in constant time'),
   // Payout notifications (npm run notify): without a webhook they stay in the outbox (`cli notifications`).
-  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'NOTIFY_WEBHOOK_URL must be an http(s) URL' }).optional(),
-  NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'NOTIFY_WEBHOOK_SECRET must be at least 16 characters').optional(),
-  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().positive().default(1_000),
-  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().positive().default(600_000),
-  NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  NOTIFY_BATCH_SIZE: z.coerce.number().int().positive().default(32),
+  NOTIFY_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: 'NOTIFY_WEBHOOK_URL must be an http(s) URL' })
+    .optional()
+    .describe('where the notifier posts payout notifications; unset: they wait in the outbox (cli notifications)'),
+  NOTIFY_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'NOTIFY_WEBHOOK_SECRET must be at least 16 characters')
+    .optional()
+    .describe('HMAC-SHA256 key of the webhook signature, at least 16 characters; required with NOTIFY_WEBHOOK_URL'),
+  NOTIFY_RETRY_BASE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1_000)
+    .describe("the notifier's first retry delay, doubling with jitter up to NOTIFY_RETRY_MAX_MS"),
+  NOTIFY_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(600_000)
+    .describe("the notifier's longest retry delay"),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('timeout of one webhook request'),
+  NOTIFY_BATCH_SIZE: z.coerce.number().int().positive().default(32).describe('outbox rows the notifier claims at once'),
   // `npm start`'s local servers.
-  SEQR_DATA_DIR: optional,
-  TEMPORAL_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
-  PG_PORT: port.default(LOCAL_PG_PORT),
+  SEQR_DATA_DIR: optional.describe(
+    "where npm start keeps its data (PostgreSQL, the dev server's SQLite file); unset: .data/ in the checkout",
+  ),
+  TEMPORAL_PORT: port
+    .default(7233)
+    .describe("npm start's Temporal port; with --cluster the other Temporal services take ports around it"),
+  TEMPORAL_UI_PORT: port.default(8233).describe("npm start's Temporal web UI port"),
+  PG_PORT: port.default(LOCAL_PG_PORT).describe("npm start's embedded PostgreSQL port"),
 });
 
 /** The Temporal variables @temporalio/envconfig reads (TEMPORAL_GRPC_META_<NAME> too), so compose may set them. */
@@ -78,7 +138,7 @@ const replacedVariables: Record<string, string> = {
   TEMPORAL_TLS_CA_PATH: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
 };
 
-export type Environment = z.infer<typeof schema> & {
+export type Environment = z.infer<typeof environmentSchema> & {
   /** Connection options and namespace for the Temporal client and worker. */
   temporal: ClientConnectConfig & { namespace: string; address: string };
   /** Whether a Temporal server was configured (variable or profile); `npm start` otherwise runs its own. */
@@ -86,7 +146,7 @@ export type Environment = z.infer<typeof schema> & {
 };
 
 /** Every variable the engine reads. */
-export const environmentVariables = [...Object.keys(schema.shape), ...temporalVariables];
+export const environmentVariables = [...Object.keys(environmentSchema.shape), ...temporalVariables];
 
 /** Reads and checks the environment; a bad value ends with one line per problem, no stack trace. */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
@@ -95,7 +155,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     .map(([old, replacement]) => `${old} is no longer read: set ${replacement} instead`);
   // An empty variable counts as unset, as in most tools (and `FOO= npm start` is how a shell unsets one for a command).
   const set = definedOnly(env);
-  const parsed = schema.safeParse(set);
+  const parsed = environmentSchema.safeParse(set);
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   let temporal: ClientConnectConfig | undefined;
