@@ -1,4 +1,4 @@
-// Capacity: what one payment and one user-quarter cost, measured, as the README's "Capacity" section projects them.
+// Capacity: what one payment and one user-quarter cost, measured, as docs/capacity.md projects them.
 // Per payment (users that already exist, one event at a time each, as at 20 payments a month): history events, billable
 // actions, PostgreSQL bytes (Temporal's databases and ours), worker and server CPU-ms. Per user-quarter (the payout's
 // timer, the payout, the rollover into the next run): history events, actions, worker CPU-ms.

@@ -12,7 +12,8 @@ import { runMain } from './run-main.ts';
 
 await runMain('worker', async () => {
   const env = readEnvironment();
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required (npm start provides one; see README)');
+  if (!env.DATABASE_URL)
+    throw new Error('DATABASE_URL is required (npm start provides one; see docs/configuration.md)');
   Runtime.install({
     logger: createLogger(env.LOG_LEVEL as LogLevel, env.LOG_FORMAT ?? defaultLogFormat()),
     // The SDK stops every worker on these signals and lets in-flight tasks finish.

@@ -43,7 +43,7 @@ export function publicationProblems(program: Program, published: Published[], no
     )
       problems.push(
         `version ${record.version} differs from the one deployed before: published versions never change, add a new ` +
-          'version instead (README, "Changing the program")',
+          'version instead (docs/changing-the-program.md)',
       );
   }
   // The first deploy publishes what it ships.

@@ -3,7 +3,7 @@
 // Published versions never change (test/domain/program-versions.test.ts holds them against a committed snapshot). A new
 // version is appended, effective from a quarter that has not begun when it ships: running workflows then replay the
 // same rules for every quarter they have already seen, and pick up the new version when its quarter comes, with no
-// restart, signal or migration. README "Changing the program" walks through it.
+// restart, signal or migration. docs/changing-the-program.md walks through it.
 import type { Program } from './program.ts';
 
 export const PROGRAM: Program = {

@@ -13,7 +13,7 @@ export interface OutboxRow {
   attempts: number;
 }
 
-/** The webhook's JSON body: documented in the README ("Payout notifications"). */
+/** The webhook's JSON body: documented in docs/finance.md ("Payout notifications"). */
 export function notificationBody(row: OutboxRow): string {
   return JSON.stringify({
     id: row.id,

@@ -1,4 +1,4 @@
-// The README's producer example, run as written with the Temporal CLI against a real server and worker: a team that
+// The producer example of docs/integrating.md, run as written with the Temporal CLI against a real server and worker: a team that
 // does not use TypeScript can send payments with signal-with-start.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,17 +11,17 @@ import { eventually } from '../support/harness.ts';
 import { startWorkerProcess, type WorkerProcess } from '../../tools/infra/worker-process.ts';
 import { startTestDevServer, type TestServer } from '../../tools/infra/test-servers.ts';
 
-const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+const integrating = readFileSync(fileURLToPath(new URL('../../docs/integrating.md', import.meta.url)), 'utf8');
 
-/** The sh block of the README that runs `temporal workflow signal-with-start`, as an argument list. */
-function readmeExample(): string[] {
-  const block = /```sh\n(temporal workflow signal-with-start[\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README has no signal-with-start example');
+/** The sh block of docs/integrating.md that runs `temporal workflow signal-with-start`, as an argument list. */
+function producerExample(): string[] {
+  const block = /```sh\n(temporal workflow signal-with-start[\s\S]*?)```/.exec(integrating)?.[1];
+  if (!block) throw new Error('docs/integrating.md has no signal-with-start example');
   const joined = block.replace(/\\\n\s*/g, ' ').trim();
   return [...joined.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1);
 }
 
-describe('the README producer example', () => {
+describe('the producer example of docs/integrating.md', () => {
   let server: TestServer;
   let worker: WorkerProcess;
   const taskQueue = 'seqr-cashback';
@@ -42,7 +42,7 @@ describe('the README producer example', () => {
   it('records a payment with `temporal workflow signal-with-start`, as documented', async () => {
     const user = `cli-${randomUUID().slice(0, 8)}`;
     // The documented command, for a fresh user and dated now (a fixed date would leave the adjustment window one day).
-    const args = readmeExample().map((arg) =>
+    const args = producerExample().map((arg) =>
       arg.replaceAll('u42', user).replace(/"occurredAt": "[^"]+"/, `"occurredAt": "${new Date().toISOString()}"`),
     );
     expect(args.slice(0, 2)).toEqual(['workflow', 'signal-with-start']);

@@ -53,7 +53,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
 
-  /** Screenshots go to a temporary folder, or into docs/ (for the README, from the dev shape) with UPDATE_SCREENSHOTS=1. */
+  /** Screenshots go to a temporary folder, or into docs/ (for docs/operations.md, from the dev shape) with UPDATE_SCREENSHOTS=1. */
   async function screenshot(page: Page, name: string): Promise<void> {
     const toDocs = process.env.UPDATE_SCREENSHOTS && shape === 'dev';
     const folder = toDocs ? fileURLToPath(new URL('../../docs/', import.meta.url)) : dataDir;

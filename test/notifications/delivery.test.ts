@@ -1,6 +1,6 @@
 // Payout notifications end to end: real payouts write the outbox, the real notifier process delivers it to a real
 // local HTTP receiver that fails the first attempts, and the notifier is SIGKILLed midway and started again. The
-// receiver deduplicates on the notification id, as the README tells receivers to: each payout is processed exactly once.
+// receiver deduplicates on the notification id, as docs/finance.md tells receivers to: each payout is processed exactly once.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';

@@ -13,7 +13,7 @@ const CONCURRENCY = 8;
  * while
  * signals stream in without any pause (the server refuses the completion whenever a new signal arrived during the
  * task),
- * so an unbroken stream of hundreds of signals per second into one workflow is outside this design; see README.
+ * so an unbroken stream of hundreds of signals per second into one workflow is outside this design; see docs/adr/0001-one-workflow-per-user.md.
  */
 const BURST = 500;
 
