@@ -2,6 +2,11 @@
 // the modules that run without it (a worker or deliverer built in a test or a bench) fall back to the same values.
 // Depends on nothing, so every layer may import it.
 
+export const TASK_QUEUE_DEFAULT = 'seqr-cashback';
+
+/** Temporal's standard port: npm start's server listens on it, and a client with no address configured dials it. */
+export const DEFAULT_TEMPORAL_PORT = 7233;
+
 /**
  * Runs the worker keeps cached. Each keeps its V8 state and its next task needs no replay; 500 bounds the worker's
  * memory (MAX_CACHED_WORKFLOWS overrides it).

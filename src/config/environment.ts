@@ -4,9 +4,15 @@
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { DEFAULT_PAYOUT_WINDOW_HOURS } from '../domain/config.ts';
+import {
+  DEFAULT_DATABASE_POOL_MAX,
+  DEFAULT_MAX_CACHED_WORKFLOWS,
+  DEFAULT_NOTIFY_BATCH_SIZE,
+  DEFAULT_NOTIFY_TIMEOUT_MS,
+  DEFAULT_TEMPORAL_PORT,
+  TASK_QUEUE_DEFAULT,
+} from './defaults.ts';
 import { LOCAL_PG_PORT } from './local-database.ts';
-import { TASK_QUEUE_DEFAULT } from '../workflows/definitions.ts';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/tuning.ts';
 
 const optional = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(1).max(65535);
@@ -24,7 +30,7 @@ export const environmentSchema = z.object({
     .number()
     .int()
     .positive()
-    .default(10)
+    .default(DEFAULT_DATABASE_POOL_MAX)
     .describe('database connections a process keeps open at most'),
   // The program's rules (tiers, minimum, grace, adjustment window, time zone) are versions shipped in code
   // (src/domain/program-versions.ts), not settings: every worker must read the same ones.
@@ -100,14 +106,24 @@ export const environmentSchema = z.object({
     .positive()
     .default(600_000)
     .describe("the notifier's longest retry delay"),
-  NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('timeout of one webhook request'),
-  NOTIFY_BATCH_SIZE: z.coerce.number().int().positive().default(32).describe('outbox rows the notifier claims at once'),
+  NOTIFY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_NOTIFY_TIMEOUT_MS)
+    .describe('timeout of one webhook request'),
+  NOTIFY_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_NOTIFY_BATCH_SIZE)
+    .describe('outbox rows the notifier claims at once'),
   // `npm start`'s local servers.
   SEQR_DATA_DIR: optional.describe(
     "where npm start keeps its data (PostgreSQL, the dev server's SQLite file); unset: .data/ in the checkout",
   ),
   TEMPORAL_PORT: port
-    .default(7233)
+    .default(DEFAULT_TEMPORAL_PORT)
     .describe("npm start's Temporal port; with --cluster the other Temporal services take ports around it"),
   TEMPORAL_UI_PORT: port.default(8233).describe("npm start's Temporal web UI port"),
   PG_PORT: port.default(LOCAL_PG_PORT).describe("npm start's embedded PostgreSQL port"),
@@ -169,7 +185,11 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   const address = temporal.connectionOptions.address;
   return {
     ...parsed.data,
-    temporal: { ...temporal, namespace: temporal.namespace ?? 'default', address: address ?? 'localhost:7233' },
+    temporal: {
+      ...temporal,
+      namespace: temporal.namespace ?? 'default',
+      address: address ?? `localhost:${DEFAULT_TEMPORAL_PORT}`,
+    },
     temporalConfigured: Boolean(address),
   };
 }

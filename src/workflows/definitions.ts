@@ -7,7 +7,6 @@ import type { Program } from '../domain/program.ts';
 import type { CashbackState } from '../domain/state.ts';
 import type { CashbackStatus } from '../domain/status.ts';
 
-export const TASK_QUEUE_DEFAULT = 'seqr-cashback';
 export const WORKFLOW_TYPE = 'cashbackWorkflow';
 
 export function workflowIdFor(userId: string): string {
