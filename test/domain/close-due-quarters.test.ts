@@ -126,7 +126,7 @@ function rawOf(event: Generated): { type: EventType; raw: unknown } {
 /**
  * The domain driven as the workflow drives it (src/workflows/cashback-run.ts): woken by its payout timer at each payout
  * instant, where it runs the close step, and by each event as it arrives. The workflow itself runs these rules on the
- * time-skipping server in test/workflow/ and test/reliability/.
+ * time-skipping server in test/workflows/ and test/reliability/.
  */
 function asTheWorkflowDrivesIt(events: Generated[]) {
   let clock = events[0]!.at;
