@@ -3,7 +3,7 @@
 // activities are created; a credit only calls the function it got, a no-op unless a point was named.
 const faultPoints = ['before-credit', 'after-credit-commit'] as const;
 type FaultPoint = (typeof faultPoints)[number];
-type CrashPoint = (point: FaultPoint) => void;
+export type CrashPoint = (point: FaultPoint) => void;
 
 const noCrash: CrashPoint = () => undefined;
 

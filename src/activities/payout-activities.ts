@@ -6,7 +6,7 @@ import { formatEuros } from '../domain/money.ts';
 import type { QuarterPayoutStatus } from '../domain/payout-status.ts';
 import { payoutIdempotencyKey } from '../domain/statement.ts';
 import { ACCOUNT_UNAVAILABLE } from '../workflows/definitions.ts';
-import { crashPointFromEnvironment } from './fault-injection.ts';
+import { crashPointFromEnvironment, type CrashPoint } from './fault-injection.ts';
 
 export interface CreditRequest {
   userId: string;
@@ -38,53 +38,55 @@ const SETTLE_QUARTER =
   'select ledger_entry_id, already_credited, unavailable from settle_quarter(?, ?, ?, ?, ?, ?, ?::jsonb)';
 const CREDIT_PAYOUT = 'select ledger_entry_id, already_credited, unavailable from credit_payout(?, ?, ?, ?, ?)';
 
-export function createPayoutActivities(orm: MikroORM) {
-  // The reliability suite's crash points, fixed when the worker creates its activities.
-  const crashPoint = crashPointFromEnvironment();
+/** Where the activities write, and the reliability suite's crash points, fixed when the worker creates them. */
+interface Database {
   /** One statement in autocommit: one pool connection, one round trip, one transaction. */
-  const query = (sql: string, parameters: unknown[]) => orm.em.getConnection().execute<PayoutRow[]>(sql, parameters);
+  query(sql: string, parameters: unknown[]): Promise<PayoutRow[]>;
+  crashPoint: CrashPoint;
+}
 
-  /**
-   * Credits the Seqr Account through one payout function (`sql`): its parameters are the credit's (key, user, quarter,
-   * amount, description), then `statementParameters`. An unavailable account, already recorded as a failed payout, fails
-   * the activity for good.
-   */
-  async function creditSeqrAccountWith(
-    request: CreditRequest,
-    sql: string,
-    statementParameters: unknown[] = [],
-  ): Promise<CreditResult> {
-    const { userId, quarter, amountCents } = request;
-    const idempotencyKey = payoutIdempotencyKey(userId, quarter);
-    const parameters = [
-      idempotencyKey,
-      userId,
-      quarter,
-      amountCents,
-      `Seqr cashback ${quarter}`,
-      ...statementParameters,
-    ];
-    crashPoint('before-credit');
-    const [row] = await query(sql, parameters);
-    if (row?.unavailable) {
-      log.warn('payout failed', { userId, quarter, reason: row.unavailable });
-      throw ApplicationFailure.create({ type: ACCOUNT_UNAVAILABLE, nonRetryable: true, message: row.unavailable });
-    }
-    if (!row?.ledger_entry_id) throw new Error(`the credit of ${userId} for ${quarter} returned nothing`);
-    crashPoint('after-credit-commit');
-    const result = {
-      ledgerEntryId: Number(row.ledger_entry_id),
-      idempotencyKey,
-      alreadyCredited: row.already_credited,
-    };
-    log.info(result.alreadyCredited ? 'credit already applied' : 'credited', {
-      userId,
-      quarter,
-      amount: formatEuros(amountCents),
-      ledgerEntryId: result.ledgerEntryId,
-    });
-    return result;
+/**
+ * Credits the Seqr Account through one payout function (`sql`): its parameters are the credit's (key, user, quarter,
+ * amount, description), then `statementParameters`. An unavailable account, already recorded as a failed payout, fails
+ * the activity for good.
+ */
+async function creditSeqrAccountWith(
+  { query, crashPoint }: Database,
+  request: CreditRequest,
+  sql: string,
+  statementParameters: unknown[] = [],
+): Promise<CreditResult> {
+  const { userId, quarter, amountCents } = request;
+  const idempotencyKey = payoutIdempotencyKey(userId, quarter);
+  const parameters = [idempotencyKey, userId, quarter, amountCents, `Seqr cashback ${quarter}`, ...statementParameters];
+  crashPoint('before-credit');
+  const [row] = await query(sql, parameters);
+  if (row?.unavailable) {
+    log.warn('payout failed', { userId, quarter, reason: row.unavailable });
+    throw ApplicationFailure.create({ type: ACCOUNT_UNAVAILABLE, nonRetryable: true, message: row.unavailable });
   }
+  if (!row?.ledger_entry_id) throw new Error(`the credit of ${userId} for ${quarter} returned nothing`);
+  crashPoint('after-credit-commit');
+  const result = {
+    ledgerEntryId: Number(row.ledger_entry_id),
+    idempotencyKey,
+    alreadyCredited: row.already_credited,
+  };
+  log.info(result.alreadyCredited ? 'credit already applied' : 'credited', {
+    userId,
+    quarter,
+    amount: formatEuros(amountCents),
+    ledgerEntryId: result.ledgerEntryId,
+  });
+  return result;
+}
+
+export function createPayoutActivities(orm: MikroORM) {
+  const database: Database = {
+    query: (sql, parameters) => orm.em.getConnection().execute<PayoutRow[]>(sql, parameters),
+    crashPoint: crashPointFromEnvironment(),
+  };
+  const { query } = database;
 
   return {
     /** Saves the statement of a quarter that has nothing to pay. */
@@ -112,7 +114,7 @@ export function createPayoutActivities(orm: MikroORM) {
      */
     async settleQuarter(statement: QuarterStatement): Promise<CreditResult> {
       const { userId, quarter, programVersion, payableCents: amountCents } = statement;
-      return creditSeqrAccountWith({ userId, quarter, amountCents }, SETTLE_QUARTER, [
+      return creditSeqrAccountWith(database, { userId, quarter, amountCents }, SETTLE_QUARTER, [
         programVersion,
         JSON.stringify(statement),
       ]);
@@ -123,7 +125,7 @@ export function createPayoutActivities(orm: MikroORM) {
      * Runs the SQL function credit_payout (src/db/migrations/payout-functions.ts).
      */
     async creditSeqrAccount(request: CreditRequest): Promise<CreditResult> {
-      return creditSeqrAccountWith(request, CREDIT_PAYOUT);
+      return creditSeqrAccountWith(database, request, CREDIT_PAYOUT);
     },
   };
 }
