@@ -1,7 +1,7 @@
 // Builds a Go program from the Go module proxy with `go install`, once, into our cache outside the repo.
 import { join } from 'node:path';
 import { isExecutable, onPath, run } from './run-command.ts';
-import { cacheDir, MissingToolError, step } from './steps.ts';
+import { MissingToolError, step } from './steps.ts';
 
 export interface GoProgram {
   /** For messages: "the Temporal server". */
@@ -54,4 +54,3 @@ export async function moduleSource(module: string): Promise<string> {
   const { stdout } = await run(go, ['env', 'GOMODCACHE']);
   return join(stdout.trim(), module);
 }
-
