@@ -81,8 +81,8 @@ interface MonthSpan {
 }
 
 /**
- * The months looked up last. Time-zone arithmetic (Intl, via luxon) cost ~35 % of the simulator's time when done per
- * event, and events come mostly in time order: nearly every lookup falls in a month just seen. A pure cache: the same
+ * The months looked up last. Time-zone arithmetic (Intl, via luxon) is the costliest step when done per event
+ * (docs/performance.md), and events come mostly in time order: nearly every lookup falls in a month just seen. A pure cache: the same
  * instant always gives the same month, so workflow code stays deterministic.
  */
 const recentMonths: MonthSpan[] = [];

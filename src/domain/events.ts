@@ -19,8 +19,8 @@ export function isEligible(kind: PaymentKind): boolean {
 export const MAX_EVENT_BYTES = 2048;
 
 /**
- * The schemas, built on first use and then kept. Building them costs about 1.4 ms (zod clones a schema for every
- * chained check), and built at import it was paid by every run a worker creates: once per payout in a quarter-end storm,
+ * The schemas, built on first use and then kept. Building them is costly (zod clones a schema for every chained
+ * check), and built at import it would be paid by every run a worker creates: once per payout in a quarter-end storm,
  * where runs have left the worker's cache. Workflows share this module (src/workflows/shared-libraries.ts), so a
  * worker thread builds them once. Kept in this closure, never exported as objects: the worker freezes what workflows
  * share, and zod memoises lazily on its schemas.
@@ -105,7 +105,7 @@ function validate<T>(schema: z.ZodType<T>, raw: unknown, nowMs: number): Validat
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     // Measured only for a refused event: every field of an accepted one is bounded, so it is far below the limit (a
-    // test holds the largest), and a JSON.stringify per event cost 5 % of the simulator.
+    // test holds the largest), and a JSON.stringify per event would slow the simulator for nothing.
     let size: number;
     try {
       size = JSON.stringify(raw)?.length ?? 0;

@@ -18,7 +18,7 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 
 /**
  * Modules every workflow shares instead of evaluating its own copy (shared-libraries.ts): zod, luxon and the zod-free
- * domain. Measured in the storm: a cached run held ~0.8 MB of live heap, mostly its own zod; ~0.1 MB with the share.
+ * domain, so that a cached run holds its own state and little else (docs/adr/0005-shared-domain-preload-and-memory-caps.md).
  * The SDK deep-freezes what it shares, so only modules whose exported objects never change belong here, never one
  * that builds zod schemas (they memoise lazily); test/worker/bundle.test.ts holds that.
  */
@@ -66,9 +66,9 @@ export async function bundleWorkflows(logger: Logger = Runtime.instance().logger
 }
 
 /**
- * The workflow thread's V8 heap limit, in MiB, for a cache of `cachedWorkflows` runs: a base plus 2.5 times the ~0.1 MiB
- * a cached run holds live. Without a limit V8 sizes the heap from the machine's memory (about 4 GiB here) and collects
- * lazily: the worker's RSS grew to 1.3 GiB in a 5,000-user storm, against 0.87 GiB with this limit and the same payouts/s.
+ * The workflow thread's V8 heap limit, in MiB, for a cache of `cachedWorkflows` runs: a base plus 2.5 times what a
+ * cached run holds live. Without a limit V8 sizes the heap from the machine's memory and collects lazily, and the
+ * worker's RSS grows with it at no gain in speed (docs/adr/0005-shared-domain-preload-and-memory-caps.md).
  */
 export function workflowHeapLimitMiB(cachedWorkflows: number): number {
   return Math.ceil(256 + cachedWorkflows * 0.25);

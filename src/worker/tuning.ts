@@ -7,8 +7,8 @@ export { DEFAULT_MAX_CACHED_WORKFLOWS } from '../config/defaults.ts';
 /**
  * How long a workflow task may wait on the worker's sticky queue (where a run's next task goes: to the worker that has
  * it cached) before the server moves it to the shared queue. The SDK's 10 s is shorter than a quarter-end burst takes to
- * drain: in 1,500-user bursts three payouts in four timed out there, and each timeout cost the server a history write
- * and a new task, and the worker a replay of the run from its whole history, which slowed the burst and timed out more.
- * A longer wait only delays, after a worker dies, the tasks already queued for it.
+ * drain, and each timeout costs the server a history write and a new task, and the worker a replay of the run from its
+ * whole history (docs/adr/0006-sticky-queue-timeout.md). A longer wait only delays, after a worker dies, the tasks
+ * already queued for it.
  */
 export const STICKY_QUEUE_TIMEOUT = '60 seconds';

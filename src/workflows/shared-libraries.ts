@@ -3,7 +3,7 @@
 // the imports is what keeps the bundler from dropping them: a bare `require('zod')` of a package marked
 // side-effect-free is tree-shaken to nothing.
 //
-// zod and luxon: a copy of zod per cached run was most of a run's ~3 MB. The domain: a new run (every payout in a
+// zod and luxon: a copy of zod per cached run would be most of its memory. The domain: a new run (every payout in a
 // quarter-end storm, once the worker's cache has evicted it) no longer evaluates it again, and its caches (the
 // calendar's time-zone arithmetic, the event schemas) serve every run on the thread. The SDK deep-freezes what it
 // shares, so a shared module exports only functions and constants that never change; caches live in closures, and

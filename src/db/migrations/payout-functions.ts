@@ -1,6 +1,5 @@
-// A payout in one round trip. The activities used to run a transaction of five (begin, statement, account lock,
-// transfer, commit), each statement parsed and planned again; in the quarter-end storm that was 1.4 ms of PostgreSQL
-// and 0.5 ms of worker CPU a payout. As functions, called in one autocommit statement, PostgreSQL keeps their plans.
+// A payout in one round trip: one autocommit call of a function, whose plans PostgreSQL keeps, instead of a transaction
+// of separate statements each parsed and planned again (docs/adr/0004-payouts-as-postgresql-functions.md).
 // Read committed: once the account's row lock is held, every later statement here sees what a concurrent attempt
 // committed, so a repeated key is always found, never posted twice.
 import { Migration } from '@mikro-orm/migrations';
