@@ -1,6 +1,6 @@
 // The workflow bundle shares zod, luxon and the domain across workflows: a bundler change that drops the preload again
-// would quietly put a copy of zod back into every cached run (about 0.7 MB each, 2.5 GiB of worker RSS in the storm),
-// and have every new run evaluate the domain and build the event schemas again (1.4 ms).
+// would quietly put a copy of zod back into every cached run, and have every new run evaluate the domain and build the
+// event schemas again (docs/adr/0005-shared-domain-preload-and-memory-caps.md).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
