@@ -18,6 +18,7 @@ const cents = z.number().int();
 const hundredths = z.number().int().describe('hundredths of a cent, exact');
 const instant = z.string().describe('an ISO-8601 instant');
 
+// A month's tally (MonthTally): a statement's line; adjustments and the current month are made from it, as in the domain.
 const statementLine = z.object({
   month,
   programVersion: z.number().int(),
@@ -35,16 +36,9 @@ const quarterStatement = z.object({
   closedAt: instant,
   lines: z.array(statementLine),
   adjustments: z.array(
-    z.object({
-      month,
-      programVersion: z.number().int(),
-      eligiblePayments: z.number().int(),
-      netSpendCents: cents,
-      tier: z.number().int(),
-      previously: hundredths,
-      now: hundredths,
-      delta: hundredths,
-    }),
+    statementLine
+      .pick({ month: true, programVersion: true, eligiblePayments: true, netSpendCents: true, tier: true })
+      .extend({ previously: hundredths, now: hundredths, delta: hundredths }),
   ),
   carriedIn: hundredths,
   total: hundredths,
@@ -59,15 +53,9 @@ const quarterStatement = z.object({
 const cashbackStatus = z.object({
   userId: z.string(),
   asOf: instant,
-  currentMonth: z.object({
-    month,
-    programVersion: z.number().int(),
-    eligiblePayments: z.number().int(),
-    netSpendCents: cents,
-    tier: z.number().int(),
-    ratePercent: z.number(),
-    paymentsToNextTier: z.number().int().optional().describe('absent at the top tier'),
-  }),
+  currentMonth: statementLine
+    .omit({ cashback: true })
+    .extend({ paymentsToNextTier: z.number().int().optional().describe('absent at the top tier') }),
   openQuarter: z.object({
     quarter,
     programVersion: z.number().int(),
