@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { MissingToolError } from './steps.ts';
 
 export const run = promisify(execFile);
 
@@ -13,6 +14,13 @@ export async function isExecutable(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The executable an environment variable names, when set: a path that is not one stops with one line naming both. */
+export async function explicitExecutable(variable: string): Promise<string | undefined> {
+  const path = process.env[variable];
+  if (path && !(await isExecutable(path))) throw new MissingToolError(`${variable}=${path} is not an executable file`);
+  return path;
 }
 
 /** The first executable named `name` on PATH, like `which`. */

@@ -3,7 +3,7 @@
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { join } from 'node:path';
 import { cachedBinary, goInstall, type GoProgram } from './go-install.ts';
-import { isExecutable, onPath } from './run-command.ts';
+import { explicitExecutable, isExecutable, onPath } from './run-command.ts';
 import { cacheDir, MissingToolError, note } from './steps.ts';
 
 /** v1.5.1 is the last CLI release whose go.mod has no `replace` directive, so plain `go install` can build it. */
@@ -16,12 +16,8 @@ export const temporalCli: GoProgram = {
 };
 
 export async function resolveTemporalCli(): Promise<EphemeralServerExecutable> {
-  const explicit = process.env.TEMPORAL_CLI_PATH;
-  if (explicit) {
-    if (!(await isExecutable(explicit)))
-      throw new MissingToolError(`TEMPORAL_CLI_PATH=${explicit} is not an executable file`);
-    return { type: 'existing-path', path: explicit };
-  }
+  const explicit = await explicitExecutable('TEMPORAL_CLI_PATH');
+  if (explicit) return { type: 'existing-path', path: explicit };
   const cached = cachedBinary(temporalCli);
   const found = (await onPath('temporal')) ?? ((await isExecutable(cached)) ? cached : undefined);
   if (found) return { type: 'existing-path', path: found };

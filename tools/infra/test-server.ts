@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { cacheDir, MissingToolError, note, step } from './steps.ts';
 import { freePort } from './ports.ts';
-import { isExecutable, onPath, run } from './run-command.ts';
+import { explicitExecutable, isExecutable, onPath, run } from './run-command.ts';
 
 export const TEST_SERVER_VERSION = '1.38.0';
 const home = join(cacheDir, 'test-server', TEST_SERVER_VERSION);
@@ -85,12 +85,8 @@ function accepts(port: number): Promise<boolean> {
 }
 
 export async function resolveTestServer(): Promise<EphemeralServerExecutable> {
-  const explicit = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (explicit) {
-    if (!(await isExecutable(explicit)))
-      throw new MissingToolError(`TEMPORAL_TEST_SERVER_PATH=${explicit} is not an executable file`);
-    return { type: 'existing-path', path: explicit };
-  }
+  const explicit = await explicitExecutable('TEMPORAL_TEST_SERVER_PATH');
+  if (explicit) return { type: 'existing-path', path: explicit };
   const hasWrapper = await isExecutable(wrapper);
   if (hasWrapper && (existsSync(archive) || existsSync(noArchive))) return { type: 'existing-path', path: wrapper };
 
