@@ -10,12 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CashbackClient } from '../../src/client/cashback-client.ts';
 import { eventually } from '../support/harness.ts';
-import { freePort, freePortBlock } from '../../tools/infra/ports.ts';
+import { freePort, freePortBlock, portOpen } from '../../tools/infra/ports.ts';
 import { PORT_OFFSETS } from '../../tools/infra/temporal-cluster.ts';
 import { buildIdOf, RELEASE } from '../../src/rollout/worker-deployment.ts';
 import { runCli, startEngine } from '../../tools/infra/worker-process.ts';
 import type { StartedProcess } from '../../tools/infra/processes.ts';
-import { connect } from 'node:net';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Headless, and no background calls out of this closed network.
@@ -32,17 +31,6 @@ const CHROMIUM_ARGS = [
 /** Ctrl-C in a terminal: SIGINT to every process of the foreground job, not only its leader. */
 function interruptGroup(process_: StartedProcess): void {
   process.kill(-process_.child.pid!, 'SIGINT');
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shape) => {

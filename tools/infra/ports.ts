@@ -1,5 +1,5 @@
 // A free TCP port on loopback, for servers started on demand (tests, the bench).
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,4 +32,16 @@ export async function freePortBlock(offsets: number[]): Promise<number> {
       return base;
   }
   throw new Error('no free block of ports below 32768');
+}
+
+/** Whether something accepts TCP connections on the loopback `port`. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -5,11 +5,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { cacheDir, MissingToolError, note, step } from './steps.ts';
-import { freePort } from './ports.ts';
+import { freePort, portOpen } from './ports.ts';
 import { explicitExecutable, isExecutable, onPath, run } from './run-command.ts';
 
 export const TEST_SERVER_VERSION = '1.38.0';
@@ -63,7 +62,7 @@ async function archiveClasses(java: string): Promise<boolean> {
   const exited = once(server, 'exit');
   try {
     const deadline = Date.now() + 60_000;
-    while (!(await accepts(port))) {
+    while (!(await portOpen(port))) {
       if (Date.now() > deadline || server.exitCode !== null) return false;
       await sleep(100);
     }
@@ -72,16 +71,6 @@ async function archiveClasses(java: string): Promise<boolean> {
     await exited;
   }
   return existsSync(archive);
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 export async function resolveTestServer(): Promise<EphemeralServerExecutable> {
