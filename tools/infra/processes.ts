@@ -3,6 +3,9 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+/** The process ended before it said it was ready: a start that may succeed when tried again. */
+export class ExitedBeforeReady extends Error {}
+
 /** How much of a child's output is kept for output(): the start-up and the recent past. */
 const KEPT_OUTPUT = 8 * 1024 * 1024;
 
@@ -93,7 +96,7 @@ export async function startProcess(options: ProcessOptions): Promise<StartedProc
     if (typeof ready === 'function') void poll(ready, running).then(() => check(true));
     child.once('error', (error) => fail(new Error(`${options.name} could not be started: ${error.message}`)));
     void exited.then(({ code, signal }) =>
-      fail(new Error(`${options.name} exited (${code ?? signal}) before it was ready:\n${tail(output)}`)),
+      fail(new ExitedBeforeReady(`${options.name} exited (${code ?? signal}) before it was ready:\n${tail(output)}`)),
     );
   });
   return started;

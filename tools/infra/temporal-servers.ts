@@ -4,8 +4,8 @@ import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cashbackSearchAttributes } from '../../src/workflows/search-attributes.ts';
 import { freePort } from './ports.ts';
-import { startProcess } from './processes.ts';
-import { step } from './steps.ts';
+import { ExitedBeforeReady, startProcess } from './processes.ts';
+import { note, step } from './steps.ts';
 import { resolveTemporalCli } from './temporal-cli.ts';
 
 export interface DevServerOptions {
@@ -42,8 +42,7 @@ export const cliTypeName: Record<SearchAttributeType, string> = {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = await resolveTemporalCli();
   if (cli.type !== 'existing-path') return startDownloadedDevServer(options);
-  const port = options.port ?? (await freePort());
-  const args = [
+  const argsFor = (port: number) => [
     'server',
     'start-dev',
     '--ip',
@@ -56,9 +55,25 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...cashbackSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName[key.type]}`]),
   ];
-  // The CLI prints its "Server:" line once the frontend accepts connections.
+  // The CLI prints its "Server:" line once the frontend accepts connections. It picks its services' internal ports
+  // itself (as ours, when none is given), free when it looks and possibly taken by another process when it binds: such
+  // a start exits at once, and a second start picks again.
+  let port = options.port ?? (await freePort());
+  const start = () =>
+    startProcess({
+      name: 'Temporal dev server',
+      command: cli.path,
+      args: argsFor(port),
+      detached: true,
+      ready: /^Server:\s/m,
+    });
   const server = await step('starting the Temporal dev server', () =>
-    startProcess({ name: 'Temporal dev server', command: cli.path, args, detached: true, ready: /^Server:\s/m }),
+    start().catch(async (error: unknown) => {
+      if (!(error instanceof ExitedBeforeReady)) throw error;
+      note(`the dev server exited while starting, starting it again: ${error.message.split('\n')[1] ?? ''}`);
+      port = options.port ?? (await freePort());
+      return start();
+    }),
   );
   return {
     address: `127.0.0.1:${port}`,
