@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { LogLevel } from '@temporalio/worker';
 import { CashbackClient } from '../client/cashback-client.ts';
+import { dataConverterOf } from '../codec/data-converter.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { buildIngestServer } from '../http/server.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
@@ -15,8 +16,9 @@ await runMain('ingest', async () => {
   if (!env.INGEST_TOKEN && !LOOPBACK.has(env.INGEST_HOST)) {
     throw new Error(`INGEST_TOKEN is required to listen on ${env.INGEST_HOST}: without a token only loopback is safe`);
   }
+  const dataConverter = dataConverterOf(env);
   const connection = await Connection.connect(env.temporal.connectionOptions);
-  const client = new Client({ connection, namespace: env.temporal.namespace });
+  const client = new Client({ connection, namespace: env.temporal.namespace, dataConverter });
   const app = buildIngestServer({
     cashback: new CashbackClient(client, env.TEMPORAL_TASK_QUEUE, { payoutWindowHours: env.PAYOUT_WINDOW_HOURS }),
     connection,

@@ -2,6 +2,8 @@
 // SIGTERM/SIGINT.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { dataConverterOf } from '../codec/data-converter.ts';
+import { plaintextPayloadObserver } from '../codec/plaintext-payloads.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { publishProgram } from '../db/published-program.ts';
@@ -24,6 +26,7 @@ await runMain('worker', async () => {
     },
   });
   const log = Runtime.instance().logger;
+  const dataConverter = dataConverterOf(env, plaintextPayloadObserver(Runtime.instance()));
   const orm = await openOrm(env.DATABASE_URL, { poolMax: env.DATABASE_POOL_MAX });
   const applied = await migrate(orm);
   if (applied.length) log.info('migrations applied', { applied });
@@ -37,6 +40,7 @@ await runMain('worker', async () => {
       namespace: env.temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       orm,
+      dataConverter,
       maxCachedWorkflows: env.MAX_CACHED_WORKFLOWS,
       buildId,
       ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundleCodePath: env.WORKFLOW_BUNDLE_PATH } : {}),
@@ -70,7 +74,7 @@ await runMain('worker', async () => {
 async function becomeCurrent(env: ReturnType<typeof readEnvironment>, buildId: string): Promise<string> {
   const connection = await Connection.connect(env.temporal.connectionOptions);
   try {
-    const client = new Client({ connection, namespace: env.temporal.namespace });
+    const client = new Client({ connection, namespace: env.temporal.namespace, dataConverter: dataConverterOf(env) });
     const outcome = await setCurrentBuild(client, buildId, { onlyIfNone: env.WORKER_SET_CURRENT === 'first' });
     return { set: 'made current', kept: 'another build is current', already: 'current' }[outcome];
   } finally {

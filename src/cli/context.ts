@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CashbackClient } from '../client/cashback-client.ts';
+import { dataConverterOf } from '../codec/data-converter.ts';
 import { readEnvironment, type Environment } from '../config/environment.ts';
 import { openOrm } from '../db/orm.ts';
 import { LOCAL_DATABASE_URL } from '../config/local-database.ts';
@@ -20,7 +21,11 @@ export class CliContext {
   /** The Temporal client, on the configured namespace. */
   async temporal(): Promise<Client> {
     this.connection ??= await Connection.connect(this.env.temporal.connectionOptions);
-    return new Client({ connection: this.connection, namespace: this.env.temporal.namespace });
+    return new Client({
+      connection: this.connection,
+      namespace: this.env.temporal.namespace,
+      dataConverter: dataConverterOf(this.env),
+    });
   }
 
   async cashback(): Promise<CashbackClient> {

@@ -2,7 +2,10 @@
 // comes from @temporalio/envconfig: its standard variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
 // TEMPORAL_TLS_*) and TOML profiles (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), as every Temporal tool reads them.
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseKeyList, readKeyFile, type KeyRing } from '../codec/key-ring.ts';
 import { DEFAULT_PAYOUT_WINDOW_HOURS } from '../domain/config.ts';
 import {
   DEFAULT_DATABASE_POOL_MAX,
@@ -118,6 +121,28 @@ export const environmentSchema = z.object({
     .positive()
     .default(DEFAULT_NOTIFY_BATCH_SIZE)
     .describe('outbox rows the notifier claims at once'),
+  // Payload encryption (docs/security.md): every process that talks to Temporal reads the same key ring.
+  PAYLOAD_ENCRYPTION: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('encrypt every payload sent to Temporal (AES-256-GCM); off sends them in clear (benchmark baselines)'),
+  PAYLOAD_KEY_FILE: optional.describe(
+    'JSON key ring {"activeKeyId", "keys": {id: base64}}; unset: PAYLOAD_KEYS, else npm start\'s <data dir>/payload-keys.json',
+  ),
+  PAYLOAD_KEYS: optional.describe(
+    'the key ring inline, as id:base64-key pairs separated by commas (instead of a file)',
+  ),
+  PAYLOAD_ACTIVE_KEY_ID: optional.describe('the key of PAYLOAD_KEYS that encrypts; unset: its only key'),
+  // The codec server (npm run codec) decodes payloads for the Temporal UI and CLI: loopback without a token.
+  CODEC_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('address the codec server listens on; any address but loopback needs CODEC_TOKEN'),
+  CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(8089).describe('port of the codec server'),
+  CODEC_TOKEN: optional.describe('bearer token the codec server requires, compared in constant time'),
+  CODEC_CORS_ORIGINS: optional.describe(
+    "origins of the Temporal UIs allowed to call the codec server, separated by commas; npm start sets its UI's",
+  ),
   // `npm start`'s local servers.
   SEQR_DATA_DIR: optional.describe(
     "where npm start keeps its data (PostgreSQL, the dev server's SQLite file); unset: .data/ in the checkout",
@@ -155,6 +180,8 @@ const replacedVariables: Record<string, string> = {
 };
 
 export type Environment = z.infer<typeof environmentSchema> & {
+  /** The payload key ring, when one is configured (PAYLOAD_KEY_FILE, PAYLOAD_KEYS, or npm start's local file). */
+  payloadKeys?: KeyRing;
   /** Connection options and namespace for the Temporal client and worker. */
   temporal: ClientConnectConfig & { namespace: string; address: string };
   /** Whether a Temporal server was configured (variable or profile); `npm start` otherwise runs its own. */
@@ -180,6 +207,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   } catch (error) {
     problems.push(`Temporal connection: ${error instanceof Error ? error.message : String(error)}`);
   }
+  let payloadKeys: KeyRing | undefined;
+  try {
+    payloadKeys = readPayloadKeys(set);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
   if (problems.length || !parsed.success || !temporal)
     throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
   const address = temporal.connectionOptions.address;
@@ -191,7 +224,25 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
       address: address ?? `localhost:${DEFAULT_TEMPORAL_PORT}`,
     },
     temporalConfigured: Boolean(address),
+    ...(payloadKeys ? { payloadKeys } : {}),
   };
+}
+
+/** The directory `npm start` keeps its data in, and the key ring it creates there on its first run. */
+export function dataDirOf(env: Record<string, string | undefined>): string {
+  return env.SEQR_DATA_DIR ?? fileURLToPath(new URL('../../.data', import.meta.url));
+}
+export const localKeyFile = (env: Record<string, string | undefined>) => `${dataDirOf(env)}/payload-keys.json`;
+
+/** PAYLOAD_KEYS, else PAYLOAD_KEY_FILE, else the local key file when it exists. */
+function readPayloadKeys(env: Record<string, string>): KeyRing | undefined {
+  if (env.PAYLOAD_KEYS && env.PAYLOAD_KEY_FILE) throw new Error('PAYLOAD_KEYS and PAYLOAD_KEY_FILE: set one, not both');
+  if (env.PAYLOAD_KEYS) return parseKeyList(env.PAYLOAD_KEYS, env.PAYLOAD_ACTIVE_KEY_ID);
+  if (env.PAYLOAD_ACTIVE_KEY_ID)
+    throw new Error('PAYLOAD_ACTIVE_KEY_ID goes with PAYLOAD_KEYS: a key file names its active key itself');
+  if (env.PAYLOAD_KEY_FILE) return readKeyFile(env.PAYLOAD_KEY_FILE);
+  const local = localKeyFile(env);
+  return existsSync(local) ? readKeyFile(local) : undefined;
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,5 +1,6 @@
 // Builds the cashback worker: the same code for the worker process, the tests and the benchmarks.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   NativeConnection,
@@ -13,6 +14,7 @@ import { DEFAULT_MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT } from './tuning.ts'
 import { setFlagsFromString } from 'node:v8';
 import { createPayoutActivities } from '../activities/payout-activities.ts';
 import { DEPLOYMENT_NAME } from '../rollout/worker-deployment.ts';
+import { failureConverterPath } from '../codec/data-converter.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -29,6 +31,8 @@ export interface CashbackWorkerOptions {
   namespace?: string;
   taskQueue: string;
   orm: MikroORM;
+  /** The processes' one data converter (src/codec/data-converter.ts): encrypted payloads, or in clear when off. */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundleCodePath?: string;
   maxCachedWorkflows?: number;
@@ -57,7 +61,12 @@ export async function bundleWorkflows(logger: Logger = Runtime.instance().logger
     debug: () => undefined,
     info: () => undefined,
   };
-  const { code } = await bundleWorkflowCode({ workflowsPath, preloadModules: sharedWorkflowModules, logger: quiet });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    preloadModules: sharedWorkflowModules,
+    failureConverterPath,
+    logger: quiet,
+  });
   logger.info('workflow bundle built', {
     sizeKiB: Math.round(code.length / 1024),
     ms: Math.round(performance.now() - started),
@@ -87,6 +96,7 @@ export async function createCashbackWorker(options: CashbackWorkerOptions): Prom
       ? { codePath: options.workflowBundleCodePath }
       : { code: await bundleWorkflows() },
     activities: createPayoutActivities(options.orm),
+    dataConverter: options.dataConverter,
     ...(options.buildId
       ? {
           workerDeploymentOptions: {

@@ -2,6 +2,7 @@
 // database outage through the quarter-end payout, and a Temporal server restart while events flow. Afterwards the
 // ledger and the statements must show every payout exactly once.
 import { Client, Connection } from '@temporalio/client';
+import { environmentDataConverter } from '../../tools/infra/payload-keys.ts';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -232,7 +233,10 @@ describe('reliability: a Temporal server restart', () => {
     });
     const connection = await Connection.connect({ address });
     try {
-      const client = new CashbackClient(new Client({ connection }), taskQueue);
+      const client = new CashbackClient(
+        new Client({ connection, dataConverter: environmentDataConverter() }),
+        taskQueue,
+      );
       const users = Array.from({ length: 4 }, (_, i) => `restart-${i}-${randomUUID().slice(0, 6)}`);
       const acknowledged = new Map<string, Set<string>>(users.map((u) => [u, new Set()]));
       let sent = 0;

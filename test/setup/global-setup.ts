@@ -8,6 +8,7 @@ import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { testDatabase } from '../support/database.ts';
+import { ephemeralKeys } from '../../tools/infra/payload-keys.ts';
 import { bundleWorkflows, warningsOnly } from '../../src/worker/create-worker.ts';
 import {
   bundleEntry,
@@ -23,6 +24,8 @@ import { PROGRAM } from '../../src/domain/program-versions.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The run's key ring, as PAYLOAD_KEYS: everything the tests run encrypts with it. */
+    payloadKeys: string;
     workflowBundlePath: string;
     nextProgramBundlePath: string;
     nextBuildBundlePath: string;
@@ -56,7 +59,7 @@ export default async function setup(project: TestProject) {
 }
 
 async function prepare(): Promise<{ values: Provided; stop(): Promise<void> }> {
-  const values: Provided = {};
+  const values: Provided = { payloadKeys: ephemeralKeys() };
   const database = await testDatabase();
   await migrateDatabase(database.url);
   const bundleDir = await mkdtemp(join(tmpdir(), 'seqr-bundle-'));

@@ -6,11 +6,18 @@ import { SeqrAccount } from '../../src/db/entities/seqr-account.ts';
 import { ownDatabase } from '../support/books.ts';
 import { startTestDevServer, startTimeSkippingServer, type TestServer } from '../../tools/infra/test-servers.ts';
 import * as activities from './activities.ts';
+import { environmentDataConverter } from '../../tools/infra/payload-keys.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
 async function runWorkflow(env: Pick<TestServer, 'client' | 'nativeConnection'>, taskQueue: string, sleepFor: string) {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath,
+    activities,
+    dataConverter: environmentDataConverter(),
+  });
   return worker.runUntil(
     env.client.workflow.execute('sleepThenGreet', {
       taskQueue,

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedWorkflowModules, warningsOnly, workflowsPath } from '../../src/worker/create-worker.ts';
 import { NEXT_VERSION } from './next-program.ts';
+import { failureConverterPath } from '../../src/codec/data-converter.ts';
 
 const shipped = fileURLToPath(new URL('../../src/domain/program-versions.ts', import.meta.url));
 export const nextProgramModule = fileURLToPath(new URL('./next-program.ts', import.meta.url));
@@ -32,6 +33,7 @@ export async function bundleEntry(entry: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: entry,
     preloadModules: sharedWorkflowModules,
+    failureConverterPath,
     logger: warningsOnly,
   });
   return code;
@@ -71,6 +73,7 @@ export async function bundleWithProgram(programModule: string, entry = workflows
   const { code } = await bundleWorkflowCode({
     workflowsPath: entry,
     preloadModules: sharedWorkflowModules,
+    failureConverterPath,
     logger: warningsOnly,
     webpackConfigHook: (config) => ({ ...config, plugins: [...(config.plugins ?? []), replace as never] }),
   });

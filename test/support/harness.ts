@@ -11,6 +11,7 @@ import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { QuarterStatementRecord } from '../../src/db/entities/quarter-statement-record.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { startTimeSkippingServer } from '../../tools/infra/test-servers.ts';
+import { environmentDataConverter } from '../../tools/infra/payload-keys.ts';
 import { createCashbackWorker } from '../../src/worker/create-worker.ts';
 
 type LedgerLine = { idempotencyKey: string; quarter: string; amountCents: number };
@@ -66,6 +67,7 @@ export async function withHarness(run: (h: Harness) => Promise<void>, options: H
       connection: env.nativeConnection,
       taskQueue,
       orm,
+      dataConverter: environmentDataConverter(),
       workflowBundleCodePath,
       ...(options.redeployable ? { maxCachedWorkflows: 0 } : {}),
     });
@@ -95,7 +97,9 @@ export async function withHarness(run: (h: Harness) => Promise<void>, options: H
     env,
     orm,
     taskQueue,
-    cashback: new CashbackClient(new Client({ connection }), taskQueue, { now: () => Date.now() + clockOffset }),
+    cashback: new CashbackClient(new Client({ connection, dataConverter: environmentDataConverter() }), taskQueue, {
+      now: () => Date.now() + clockOffset,
+    }),
     newUser: (prefix = 'user') => `${prefix}-${randomUUID().slice(0, 8)}`,
     async advanceTo(iso) {
       const target = Date.parse(iso);

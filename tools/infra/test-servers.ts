@@ -6,6 +6,7 @@ import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { step } from './steps.ts';
+import { environmentDataConverter } from './payload-keys.ts';
 import { startLocalPostgres } from './postgres.ts';
 import { startTemporalCluster, type ClusterOptions } from './temporal-cluster.ts';
 import { startDevServer, type DevServer, type DevServerOptions } from './temporal-servers.ts';
@@ -58,7 +59,7 @@ async function withClient(starting: Promise<DevServer>): Promise<TestServer> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   return {
     address: server.address,
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter: environmentDataConverter() }),
     connection,
     nativeConnection,
     async teardown() {
@@ -73,7 +74,10 @@ async function withClient(starting: Promise<DevServer>): Promise<TestServer> {
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTestServer();
   const env = await step('starting the time-skipping test server', () =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable },
+      client: { dataConverter: environmentDataConverter() },
+    }),
   );
   // The test server has no start flag for custom search attributes; it takes them through the operator API.
   await env.connection.operatorService.addSearchAttributes({
