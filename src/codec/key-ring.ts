@@ -63,7 +63,9 @@ export function readKeyFile(path: string): KeyRing {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`${source}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new Error(`${source}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      cause: error,
+    });
   }
   let json: unknown;
   try {

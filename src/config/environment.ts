@@ -229,10 +229,10 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
 }
 
 /** The directory `npm start` keeps its data in, and the key ring it creates there on its first run. */
-export function dataDirOf(env: Record<string, string | undefined>): string {
+export function dataDirOf(env: { SEQR_DATA_DIR?: string | undefined }): string {
   return env.SEQR_DATA_DIR ?? fileURLToPath(new URL('../../.data', import.meta.url));
 }
-export const localKeyFile = (env: Record<string, string | undefined>) => `${dataDirOf(env)}/payload-keys.json`;
+export const localKeyFile = (env: { SEQR_DATA_DIR?: string | undefined }) => `${dataDirOf(env)}/payload-keys.json`;
 
 /** PAYLOAD_KEYS, else PAYLOAD_KEY_FILE, else the local key file when it exists. */
 function readPayloadKeys(env: Record<string, string>): KeyRing | undefined {

@@ -47,6 +47,8 @@ export interface Harness {
   setAccountStatus(userId: string, status: 'open' | 'closed' | 'blocked'): Promise<void>;
   /** A deploy: the worker stops and one built from `workflowBundlePath` takes over the task queue. */
   redeploy(workflowBundlePath: string): Promise<void>;
+  /** A key rotation: the worker restarts, and it and `cashback` use this ring (PAYLOAD_KEYS) and active key from now. */
+  rotateKeys(payloadKeys: string, activeKeyId: string): Promise<void>;
 }
 
 export interface HarnessOptions {
@@ -56,24 +58,33 @@ export interface HarnessOptions {
    * Every workflow task then replays the history on the current bundle.
    */
   redeployable?: boolean;
+  /** The key ring (PAYLOAD_KEYS) the worker and `cashback` start with; default: the test run's. */
+  payloadKeys?: string;
 }
 
 export async function withHarness(run: (h: Harness) => Promise<void>, options: HarnessOptions = {}): Promise<void> {
   const env = await startTimeSkippingServer();
   const orm = await openOrm(inject('databaseUrl'), { poolMax: 4 });
   const taskQueue = `cashback-test-${randomUUID()}`;
+  const converterOf = (keys = options.payloadKeys, active?: string) =>
+    environmentDataConverter(
+      keys ? { ...process.env, PAYLOAD_KEYS: keys, ...(active ? { PAYLOAD_ACTIVE_KEY_ID: active } : {}) } : process.env,
+    );
+  let dataConverter = converterOf();
+  let bundle = inject('workflowBundlePath');
   const startWorker = async (workflowBundleCodePath: string) => {
+    bundle = workflowBundleCodePath;
     const worker = await createCashbackWorker({
       connection: env.nativeConnection,
       taskQueue,
       orm,
-      dataConverter: environmentDataConverter(),
+      dataConverter,
       workflowBundleCodePath,
       ...(options.redeployable ? { maxCachedWorkflows: 0 } : {}),
     });
     return { worker, running: worker.run() };
   };
-  let current = await startWorker(inject('workflowBundlePath'));
+  let current = await startWorker(bundle);
   const stopWorker = async () => {
     current.worker.shutdown();
     await current.running;
@@ -88,18 +99,24 @@ export async function withHarness(run: (h: Harness) => Promise<void>, options: H
     address: env.address,
     channelArgs: { 'grpc.keepalive_time_ms': 6 * 60_000 },
   });
+  const cashbackClient = () =>
+    new CashbackClient(new Client({ connection, dataConverter }), taskQueue, { now: () => Date.now() + clockOffset });
   const harness: Harness = {
     async redeploy(workflowBundlePath) {
       if (!options.redeployable) throw new Error('redeploy needs withHarness(run, { redeployable: true })');
       await stopWorker();
       current = await startWorker(workflowBundlePath);
     },
+    async rotateKeys(payloadKeys, activeKeyId) {
+      await stopWorker();
+      dataConverter = converterOf(payloadKeys, activeKeyId);
+      current = await startWorker(bundle);
+      harness.cashback = cashbackClient();
+    },
     env,
     orm,
     taskQueue,
-    cashback: new CashbackClient(new Client({ connection, dataConverter: environmentDataConverter() }), taskQueue, {
-      now: () => Date.now() + clockOffset,
-    }),
+    cashback: cashbackClient(),
     newUser: (prefix = 'user') => `${prefix}-${randomUUID().slice(0, 8)}`,
     async advanceTo(iso) {
       const target = Date.parse(iso);

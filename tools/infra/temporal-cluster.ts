@@ -71,6 +71,8 @@ export interface ClusterOptions {
   port?: number;
   /** Serve the web UI on this port. */
   uiPort?: number;
+  /** The codec server the web UI decodes payloads with (its browser calls it). */
+  codecEndpoint?: string;
   /** Settings added to deploy/temporal/dynamic-config.yaml for this launch (tests: faster drainage checks). */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -204,6 +206,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Dev
           TEMPORAL_ADDRESS: address,
           TEMPORAL_UI_PORT: String(options.uiPort),
           TEMPORAL_UI_ORIGIN: uiUrl,
+          ...(options.codecEndpoint ? { TEMPORAL_CODEC_ENDPOINT: options.codecEndpoint } : {}),
         },
         ready: () => fetch(uiUrl!).then((response) => response.ok),
       });

@@ -15,6 +15,8 @@ export interface DevServerOptions {
   port?: number;
   /** Serve the web UI on this port. */
   uiPort?: number;
+  /** The codec server the web UI decodes payloads with (its browser calls it). */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -53,6 +55,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     'error',
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...cashbackSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName[key.type]}`]),
   ];
   // The CLI prints its "Server:" line once the frontend accepts connections. It picks its services' internal ports
