@@ -13,6 +13,8 @@ const unit = [
   'test/http/openapi.test.ts',
   'test/notifications/signature.test.ts',
   'test/deploy/image-imports.test.ts',
+  'test/codec/key-ring.test.ts',
+  'test/codec/encryption-codec.test.ts',
 ];
 const system = [
   'test/e2e/**/*.test.ts',
