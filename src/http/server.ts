@@ -1,7 +1,6 @@
 // The HTTP front door: payments and refunds over HTTP for platforms that emit events with an idempotency key rather than
 // embedding a Temporal SDK. A thin layer over the same client (src/client/), so the rules, messages and guarantees are
 // the client's: 202 once the server has the signal, 400 with every field error, repeats of an id harmless.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../client/cashback-client.ts';
 import { validateEvent } from '../domain/events.ts';
 import { routeSchemas } from './schemas.ts';
+import { tokenMatches } from './token.ts';
 
 export interface IngestOptions {
   cashback: CashbackClient;
@@ -27,12 +27,6 @@ export interface IngestOptions {
   token?: string;
   /** Largest body accepted, in bytes. */
   bodyLimit?: number;
-}
-
-/** Compares the presented token with the expected one in constant time (both hashed first, so lengths do not leak). */
-function tokenMatches(presented: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(presented), digest(expected));
 }
 
 function fail(reply: FastifyReply, status: number, error: string, errors?: string[]) {

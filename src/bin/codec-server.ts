@@ -1,0 +1,40 @@
+// `npm run codec`: the codec server the Temporal UI and CLI decode payloads with (src/codec/codec-server.ts), as a
+// process of its own beside the workers, with their key ring.
+import type { LogLevel } from '@temporalio/worker';
+import { buildCodecServer } from '../codec/codec-server.ts';
+import { dataConverterOf } from '../codec/data-converter.ts';
+import { readEnvironment } from '../config/environment.ts';
+import { createLogger, defaultLogFormat } from './logger.ts';
+import { runMain } from './run-main.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+await runMain('codec-server', async () => {
+  const env = readEnvironment();
+  const logger = createLogger(env.LOG_LEVEL as LogLevel, env.LOG_FORMAT ?? defaultLogFormat());
+  if (!env.CODEC_TOKEN && !LOOPBACK.has(env.CODEC_HOST)) {
+    throw new Error(`CODEC_TOKEN is required to listen on ${env.CODEC_HOST}: without a token only loopback is safe`);
+  }
+  // Without a key ring this stops, saying what to set; with encryption off there are no codecs.
+  const [codec] = dataConverterOf(env).payloadCodecs ?? [];
+  if (!codec) throw new Error('PAYLOAD_ENCRYPTION is off: payloads go in clear, and there is nothing to decode');
+  const corsOrigins = (env.CODEC_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const app = buildCodecServer({ codec, corsOrigins, ...(env.CODEC_TOKEN ? { token: env.CODEC_TOKEN } : {}) });
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await app.listen({ host: env.CODEC_HOST, port: env.CODEC_PORT });
+  const { port } = app.server.address() as { port: number };
+  const host = env.CODEC_HOST.includes(':') ? `[${env.CODEC_HOST}]` : env.CODEC_HOST;
+  const access = env.CODEC_TOKEN
+    ? `token required: bearer, or the cookie http://${host}:${port}/login sets`
+    : 'no token: loopback only';
+  const origins = corsOrigins.length ? `UI origins ${corsOrigins.join(', ')}` : 'no UI origins (CLI only)';
+  logger.info(`codec server: http://${host}:${port} (${access}; ${origins})`);
+});
