@@ -11,6 +11,13 @@ import { paymentKinds, fundingAccounts } from '../domain/events.ts';
 import { quarterPayoutStatuses } from '../domain/payout-status.ts';
 import { demoCommand } from '../cli/commands/demo.ts';
 import { payCommand, refundCommand } from '../cli/commands/events.ts';
+import {
+  keysActivateCommand,
+  keysAddCommand,
+  keysInitCommand,
+  keysListCommand,
+  keysRemoveCommand,
+} from '../cli/commands/keys.ts';
 import { notificationsCommand } from '../cli/commands/notifications.ts';
 import { reconcileCommand } from '../cli/commands/reconcile.ts';
 import { reportCommand } from '../cli/commands/report.ts';
@@ -119,6 +126,43 @@ rollout
     'wake every run pinned to a build, so that each moves to the current build now instead of at its next event',
   )
   .action((buildId, options) => rolloutNudgeCommand(ctx, buildId, options));
+const keys = program
+  .command('keys')
+  .description("the payload key file: PAYLOAD_KEY_FILE, else npm start's (docs/security.md: rotation)");
+const keyFileOption = '--file <path>';
+keys
+  .command('init')
+  .option(keyFileOption, 'the key file')
+  .option('--json', 'machine-readable output')
+  .description('make a key ring of one new key, unless the file exists (it is then kept)')
+  .action((options) => keysInitCommand(ctx, options));
+keys
+  .command('add')
+  .option(keyFileOption, 'the key file')
+  .option('--activate', 'encrypt with it at once (only when no other process reads this file)')
+  .option('--json', 'machine-readable output')
+  .description('add a new key; it encrypts once activated, after every process has it')
+  .action((options) => keysAddCommand(ctx, options));
+keys
+  .command('activate')
+  .argument('<keyId>')
+  .option(keyFileOption, 'the key file')
+  .option('--json', 'machine-readable output')
+  .description('make a key the one that encrypts (old keys still decrypt)')
+  .action((id, options) => keysActivateCommand(ctx, id, options));
+keys
+  .command('remove')
+  .argument('<keyId>')
+  .option(keyFileOption, 'the key file')
+  .option('--json', 'machine-readable output')
+  .description('remove a key that no longer encrypts, once nothing it encrypted is kept (docs/security.md)')
+  .action((id, options) => keysRemoveCommand(ctx, id, options));
+keys
+  .command('list')
+  .option(keyFileOption, 'the key file')
+  .option('--json', 'machine-readable output')
+  .description('the key ids and the active one (never the keys)')
+  .action((options) => keysListCommand(ctx, options));
 program
   .command('pay')
   .argument('<userId>')

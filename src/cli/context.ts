@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CashbackClient } from '../client/cashback-client.ts';
 import { dataConverterOf } from '../codec/data-converter.ts';
-import { readEnvironment, type Environment } from '../config/environment.ts';
+import { localKeyFile, readEnvironment, type Environment } from '../config/environment.ts';
 import { openOrm } from '../db/orm.ts';
 import { LOCAL_DATABASE_URL } from '../config/local-database.ts';
 
@@ -32,6 +32,11 @@ export class CliContext {
     return new CashbackClient(await this.temporal(), this.env.TEMPORAL_TASK_QUEUE, {
       payoutWindowHours: this.env.PAYOUT_WINDOW_HOURS,
     });
+  }
+
+  /** The key file `keys` works on: --file, else PAYLOAD_KEY_FILE, else npm start's (read raw: it may not exist yet). */
+  keyFile(explicit?: string): string {
+    return explicit ?? (process.env.PAYLOAD_KEY_FILE || localKeyFile(process.env));
   }
 
   /** The database: DATABASE_URL, else the one `npm start` runs. */

@@ -66,7 +66,10 @@ export class EncryptionCodec implements PayloadCodec {
       } catch {
         throw new Error(`a payload under key "${keyId}" does not authenticate: another key of that id, or altered`);
       }
-      return PayloadMessage.decode(plain) as Payload;
+      const decoded = PayloadMessage.decode(plain) as Payload;
+      // protobufjs leaves an empty bytes field as its default, a plain []: give the converters bytes.
+      const bytes = decoded.data instanceof Uint8Array ? decoded.data : Uint8Array.from(decoded.data ?? []);
+      return { ...decoded, metadata: decoded.metadata ?? {}, data: bytes };
     });
   }
 }

@@ -1,6 +1,7 @@
 // End to end on both server shapes, the dev server (`npm start`) and the production shape (`npm start -- --cluster`):
 // the launcher's process, the CLI as a user runs it, PostgreSQL, the Temporal UI in a browser, Ctrl-C.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -15,6 +16,10 @@ import { PORT_OFFSETS } from '../../tools/infra/temporal-cluster.ts';
 import { buildIdOf, RELEASE } from '../../src/rollout/worker-deployment.ts';
 import { runCli, startEngine } from '../../tools/infra/worker-process.ts';
 import type { StartedProcess } from '../../tools/infra/processes.ts';
+import { environmentDataConverter } from '../../tools/infra/payload-keys.ts';
+import { temporalCliPath } from '../../tools/infra/temporal-cli.ts';
+import { run } from '../../tools/infra/run-command.ts';
+import { found, postgresBytes, sqliteBytes } from '../support/raw-stores.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Headless, and no background calls out of this closed network.
@@ -38,6 +43,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
   let uiPort: number;
   let metricsPort: number;
   let ingestPort: number;
+  let codecPort: number;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
 
@@ -57,6 +63,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     metricsPort = await freePort();
     uiPort = await freePort();
     ingestPort = await freePort();
+    codecPort = await freePort();
     const ports = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PG_PORT: String(pgPort) };
     engine = await startEngine(
       {
@@ -67,6 +74,9 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
         TEMPORAL_TASK_QUEUE: 'e2e',
         METRICS_PORT: String(metricsPort),
         INGEST_PORT: String(ingestPort),
+        CODEC_PORT: String(codecPort),
+        // npm start's own key ring, made in its data directory, not the test run's.
+        PAYLOAD_KEYS: '',
       },
       shape === 'cluster' ? ['--cluster'] : [],
     );
@@ -74,6 +84,9 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_TASK_QUEUE: 'e2e',
       DATABASE_URL: `postgresql://postgres:seqr@127.0.0.1:${pgPort}/seqr_cashback`,
+      // The CLI finds npm start's key ring in the data directory, as in a checkout after `npm start`.
+      SEQR_DATA_DIR: dataDir,
+      PAYLOAD_KEYS: '',
     };
   }, 180_000);
 
@@ -155,6 +168,53 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     expect(metrics).toMatch(/temporal_activity_execution_latency|temporal_workflow_completed|temporal_request/);
   });
 
+  it("keeps customer data out of Temporal's stores: encrypted payloads, read decoded only through the codec server", async () => {
+    const keyFile = join(dataDir, 'payload-keys.json');
+    expect(engine.output()).toContain(`payload key ring created: ${keyFile} (mode 0600`);
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    const user = `e2e-private-${Date.now()}`;
+    const marker = `MARKER-${randomUUID()}`;
+    expect((await runCli(['pay', user, '987.65', '--id', marker, '--kind', 'online'], env)).code).toBe(0);
+    const status = JSON.parse((await runCli(['status', user, '--json'], env)).stdout);
+    expect(status.currentMonth).toMatchObject({ eligiblePayments: 1, netSpendCents: 98_765 });
+
+    // Every store of Temporal, searched in its raw bytes after the demo and this payment: the workflow id is there in
+    // clear (it holds the user id, and shows that the search reads the data); the marker, the amount and the JSON of
+    // payments, state and statements are not.
+    const stores =
+      shape === 'dev'
+        ? { 'temporal.sqlite': await sqliteBytes(join(dataDir, 'temporal.sqlite')) }
+        : Object.fromEntries(
+            await Promise.all(
+              ['temporal', 'temporal_visibility'].map(async (database) => {
+                const url = new URL(env.DATABASE_URL!);
+                url.pathname = `/${database}`;
+                return [database, await postgresBytes(url.toString())] as const;
+              }),
+            ),
+          );
+    const clear = ['98765', '987.65', marker, '"netSpendCents"', '"eligiblePayments"', 'paid €14.00', '"paymentId"'];
+    for (const [store, bytes] of Object.entries(stores)) {
+      expect(found(bytes, [`cashback-${user}`]), store).toEqual([`cashback-${user}`]);
+      expect(found(bytes, clear), store).toEqual([]);
+    }
+
+    // The Temporal CLI shows ciphertext without the codec server, the payment with it.
+    const cli = await temporalCliPath();
+    const show = ['workflow', 'show', '--workflow-id', `cashback-${user}`, '--address', env.TEMPORAL_ADDRESS!];
+    const { stdout: raw } = await run(cli, [...show, '--output', 'json'], { maxBuffer: 16 * 1024 * 1024 });
+    expect(raw).not.toContain(marker);
+    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    const { stdout: decoded } = await run(
+      cli,
+      [...show, '--output', 'json', '--codec-endpoint', `http://127.0.0.1:${codecPort}`],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    expect(decoded).toContain(marker);
+  });
+
   it('takes live payments and refunds through the CLI and shows them in status', async () => {
     const user = `e2e-${Date.now()}`;
     for (let i = 0; i < 12; i++)
@@ -225,7 +285,8 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
       const quarter = `${new Date().getUTCFullYear() - 1}-Q2`;
       const at = `${quarter.slice(0, 4)}-05-15T12:00:00+02:00`;
-      await new CashbackClient(new Client({ connection }), 'e2e').importHistory(user, quarter, [
+      const dataConverter = environmentDataConverter({ ...process.env, ...env });
+      await new CashbackClient(new Client({ connection, dataConverter }), 'e2e').importHistory(user, quarter, [
         {
           type: 'payment',
           event: {
@@ -302,7 +363,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     expect(output).not.toContain('worker failed');
     expect(output.indexOf('worker stopped cleanly')).toBeLessThan(output.indexOf('[infra] stopped'));
     // Nothing it started is left running.
-    for (const port of [env.TEMPORAL_ADDRESS!.split(':')[1], new URL(env.DATABASE_URL!).port, uiPort, ingestPort])
-      expect(await portOpen(Number(port))).toBe(false);
+    const ports = [env.TEMPORAL_ADDRESS!.split(':')[1], new URL(env.DATABASE_URL!).port, uiPort, ingestPort, codecPort];
+    for (const port of ports) expect(await portOpen(Number(port))).toBe(false);
   });
 });

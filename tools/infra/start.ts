@@ -13,7 +13,7 @@ import { dataDirOf, localKeyFile, readEnvironment } from '../../src/config/envir
 import { migrateDatabase } from '../../src/db/orm.ts';
 import { localDataDir, startLocalPostgres } from './postgres.ts';
 import { startProcess } from './processes.ts';
-import { ensureKeyFile } from './payload-keys.ts';
+import { ensureKeyFile } from '../../src/codec/key-file.ts';
 import { note } from './steps.ts';
 import { startTemporalCluster } from './temporal-cluster.ts';
 import { startDevServer, type DevServer } from './temporal-servers.ts';

@@ -66,3 +66,17 @@ export function startNotifierProcess(env: NodeJS.ProcessEnv): Promise<StartedPro
     ready: 'notifier ready',
   });
 }
+
+/** Starts the codec server (`npm run codec`) and resolves with its URL once it listens. */
+export async function startCodecServerProcess(env: NodeJS.ProcessEnv): Promise<StartedProcess & { url: string }> {
+  const codec = await startProcess({
+    name: 'codec server',
+    command: process.execPath,
+    args: [`${root}src/bin/codec-server.ts`],
+    env: { ...process.env, LOG_FORMAT: 'json', CODEC_PORT: '0', ...env },
+    ready: 'codec server: http://',
+  });
+  const url = /codec server: (http:\/\/[^\s",]+)/.exec(codec.output())?.[1];
+  if (!url) throw new Error(`the codec server did not say where it listens:\n${codec.output()}`);
+  return Object.assign(codec, { url });
+}
