@@ -33,6 +33,18 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Every base64 `data` and `metadata` value of a history in the CLI's JSON output, decoded and joined. */
+function payloadBytes(json: unknown): Buffer {
+  const parts: Buffer[] = [];
+  const walk = (value: unknown, key?: string): void => {
+    if (typeof value === 'string' && (key === 'data' || key === 'encoding')) parts.push(Buffer.from(value, 'base64'));
+    else if (Array.isArray(value)) value.forEach((item) => walk(item));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
+  };
+  walk(json);
+  return Buffer.concat(parts);
+}
+
 /** Ctrl-C in a terminal: SIGINT to every process of the foreground job, not only its leader. */
 function interruptGroup(process_: StartedProcess): void {
   process.kill(-process_.child.pid!, 'SIGINT');
@@ -199,20 +211,36 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
       expect(found(bytes, clear), store).toEqual([]);
     }
 
-    // The Temporal CLI shows ciphertext without the codec server, the payment with it.
+    // The UI decodes through the codec server: an operator reads the payment in the browser; Temporal never had a key.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`http://localhost:${uiPort}/namespaces/default/workflows/cashback-${user}`);
+      await page.getByText('Workflow Execution Signaled').first().click({ timeout: 30_000 });
+      await eventually(async () => {
+        for (const frame of page.frames()) if (await frame.getByText(marker).count()) return true;
+        return undefined;
+      }, 'the decoded payment in the UI');
+      await screenshot(page, 'operator-decoded-payment.png');
+    } finally {
+      await browser.close();
+    }
+
+    // The Temporal CLI shows ciphertext without the codec server, the payment with it (its JSON output carries each
+    // payload's bytes in base64).
     const cli = await temporalCliPath();
-    const show = ['workflow', 'show', '--workflow-id', `cashback-${user}`, '--address', env.TEMPORAL_ADDRESS!];
-    const { stdout: raw } = await run(cli, [...show, '--output', 'json'], { maxBuffer: 16 * 1024 * 1024 });
-    expect(raw).not.toContain(marker);
-    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
-    const { stdout: decoded } = await run(
-      cli,
-      [...show, '--output', 'json', '--codec-endpoint', `http://127.0.0.1:${codecPort}`],
-      {
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    expect(decoded).toContain(marker);
+    const show = async (...codec: string[]) => {
+      const args = ['workflow', 'show', '--workflow-id', `cashback-${user}`, '--address', env.TEMPORAL_ADDRESS!];
+      const { stdout } = await run(cli, [...args, '--output', 'json', ...codec], { maxBuffer: 16 * 1024 * 1024 });
+      return payloadBytes(JSON.parse(stdout));
+    };
+    const raw = await show();
+    expect(found(raw, [marker, '98765'])).toEqual([]);
+    expect(found(raw, ['binary/encrypted'])).toEqual(['binary/encrypted']);
+    expect(found(await show('--codec-endpoint', `http://127.0.0.1:${codecPort}`), [marker, '98765'])).toEqual([
+      marker,
+      '98765',
+    ]);
   });
 
   it('takes live payments and refunds through the CLI and shows them in status', async () => {
