@@ -1,6 +1,8 @@
 // docker-compose.yml cannot run here (no Docker engine): check it against what the worker reads and what the native
 // launch of the same components does, and validate it with the compose client when one is installed.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { newKey } from '../../src/codec/key-ring.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -25,6 +27,11 @@ const packageJson = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
 const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true });
 const { worker, temporal, postgresql: postgres, migrate } = compose.services;
 const version = SERVER_VERSION.slice(1);
+
+// The key file compose's job makes in its volume, made here so that readEnvironment can read the services' settings.
+const keyFile = join(mkdtempSync(join(tmpdir(), 'seqr-compose-')), 'payload-keys.json');
+writeFileSync(keyFile, JSON.stringify({ activeKeyId: 'k', keys: { k: newKey() } }));
+const withKeyFile = (env: Record<string, string>) => ({ ...env, PAYLOAD_KEY_FILE: keyFile });
 
 describe('docker-compose.yml', () => {
   it('runs images Temporal still publishes, at the versions the native launch builds', () => {
@@ -69,7 +76,46 @@ describe('docker-compose.yml', () => {
   it('gives the workers only variables they read, and values they accept', () => {
     const unknown = Object.keys(worker.environment).filter((name) => !environmentVariables.includes(name));
     expect(unknown).toEqual([]);
-    expect(() => readEnvironment(worker.environment)).not.toThrow();
+    expect(() => readEnvironment(withKeyFile(worker.environment))).not.toThrow();
+  });
+
+  it('makes the key ring once in a volume, and every process that talks to Temporal reads it', () => {
+    const job = compose.services['payload-keys'];
+    const file = job.command.at(-1);
+    expect(job.command).toEqual(['node', 'src/bin/cli.ts', 'keys', 'init', '--file', file]);
+    expect(job.volumes).toEqual([`payload-keys:${dirname(file)}`]);
+    expect(compose.volumes).toHaveProperty('payload-keys');
+    for (const name of ['worker', 'ingest', 'codec-server']) {
+      const service = compose.services[name];
+      expect(service.environment.PAYLOAD_KEY_FILE, name).toBe(file);
+      expect(service.volumes, name).toContain(`payload-keys:${dirname(file)}:ro`);
+      expect(service.depends_on['payload-keys'].condition, name).toBe('service_completed_successfully');
+    }
+    // The image makes the volume's directory, owned by the user the processes run as.
+    const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
+    expect(dockerfile).toContain(`RUN mkdir ${dirname(file)} && chown node:node ${dirname(file)}`);
+    expect(dockerfile.indexOf('chown node:node')).toBeLessThan(dockerfile.indexOf('USER node'));
+  });
+
+  it('runs the codec server on all addresses only with a token, and points the UI at it', () => {
+    const codec = compose.services['codec-server'];
+    expect(codec.command).toEqual(['node', 'src/bin/codec-server.ts']);
+    expect(`node ${codec.command[1]}`).toBe(packageJson.scripts.codec);
+    expect(codec.environment.CODEC_HOST).toBe('0.0.0.0');
+    expect(codec.environment.CODEC_TOKEN).toMatch(/^\$\{CODEC_TOKEN:\?/);
+    expect(Object.keys(codec.environment).filter((name) => !environmentVariables.includes(name))).toEqual([]);
+    const port = codec.environment.CODEC_PORT;
+    expect(codec.ports).toContain(`${port}:${port}`);
+    const ui = compose.services['temporal-ui'];
+    // The browser calls the codec server from the UI's origin, with the cookie its /login sets.
+    expect(ui.environment.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${port}`);
+    expect(ui.environment.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+    expect(codec.environment.CODEC_CORS_ORIGINS.split(',')).toContain(ui.environment.TEMPORAL_CORS_ORIGINS);
+    expect(() => readEnvironment(withKeyFile({ ...codec.environment, CODEC_TOKEN: 'validation-only' }))).not.toThrow();
+    // The native UI server reads the same settings (deploy/temporal-ui/base.yaml).
+    const uiConfig = readFileSync(`${root}deploy/temporal-ui/base.yaml`, 'utf8');
+    for (const name of ['TEMPORAL_CODEC_ENDPOINT', 'TEMPORAL_CODEC_INCLUDE_CREDENTIALS'])
+      expect(uiConfig).toContain(`env "${name}"`);
   });
 
   it('runs two worker replicas after a one-shot migration, on the compose PostgreSQL and Temporal', () => {
@@ -102,6 +148,8 @@ describe('docker-compose.yml', () => {
     expect(() =>
       readEnvironment({ ...notifier.environment, NOTIFY_WEBHOOK_URL: '', NOTIFY_WEBHOOK_SECRET: '' }),
     ).not.toThrow();
+    // It never talks to Temporal: no key ring.
+    expect(notifier.environment.PAYLOAD_KEY_FILE).toBeUndefined();
   });
 
   it('runs the HTTP front door on all addresses only with a token, as the service itself insists', () => {
@@ -143,7 +191,7 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/ARG GIT_COMMIT=\n/);
     expect(dockerfile).toMatch(/ENV .*GIT_COMMIT=\$\{GIT_COMMIT\}/);
     // A first deploy becomes current on its own; later builds are promoted by an operator (docs/releasing.md).
-    expect(readEnvironment(compose.services.worker.environment).WORKER_SET_CURRENT).toBe('first');
+    expect(readEnvironment(withKeyFile(compose.services.worker.environment)).WORKER_SET_CURRENT).toBe('first');
   });
 
   it("has a dynamic config whose every key the server knows (temporal-server's own check)", async () => {
@@ -167,7 +215,7 @@ describe('docker-compose.yml', () => {
     // The ingestion service refuses to run without a token: give the client one to validate with.
     await run(client.command, client.args, {
       cwd: root,
-      env: { ...process.env, INGEST_TOKEN: 'validation-only' },
+      env: { ...process.env, INGEST_TOKEN: 'validation-only', CODEC_TOKEN: 'validation-only' },
     }).catch((error: { stderr?: string }) => {
       throw new Error(String(error.stderr));
     });
