@@ -1,4 +1,7 @@
 // The baseline worker for the benchmarks: same server, same SDK, workflows and activities that do nothing but count.
+// Unencrypted on purpose (the SDK's default data converter, no payload codec): it is Temporal's own floor, so a ratio
+// against it includes what our encryption costs.
+// Its clients are BenchContext.plainClient.
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, STICKY_QUEUE_TIMEOUT } from '../src/worker/tuning.ts';

@@ -26,6 +26,7 @@ import { spread } from './cases/spread.ts';
 import { storm } from './cases/storm.ts';
 import { workers } from './cases/workers.ts';
 import type { BenchContext } from './context.ts';
+import { runKeys, unencrypted } from './payload-keys.ts';
 import type { Row } from './support.ts';
 
 const cases = {
@@ -78,6 +79,8 @@ for (const name of selected)
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const started = performance.now();
+// One key ring for the whole run: every cashback worker and client encrypts, as in production.
+const keys = runKeys('bench');
 const shapes: Shape[] = options.server === 'both' ? ['dev', 'cluster'] : [options.server];
 const rows: Row[] = [];
 for (const [i, shape] of shapes.entries()) {
@@ -105,20 +108,24 @@ async function runOn(shape: Shape, names: (keyof typeof cases)[], label: (name: 
     TEMPORAL_TASK_QUEUE: cashbackQueue,
     DATABASE_URL: database.url,
     LOG_LEVEL: 'INFO',
+    ...keys.env,
   };
   const worker = await startWorkerProcess(workerEnv);
+  // Temporal's own floor, unencrypted (the SDK's default converter): see noop-worker.ts.
   const noopWorker = await startWorkerProcess(
     { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: noopQueue },
     fileURLToPath(new URL('./noop-worker.ts', import.meta.url)),
   );
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: keys.dataConverter });
+  const plainClient = new Client({ connection, dataConverter: unencrypted.dataConverter });
   const pool = new pg.Pool({ connectionString: database.url, max: 16 });
   const ctx: BenchContext = {
     quick: Boolean(options.quick),
     stormUsers: options.stormUsers,
     rounds: options.rounds,
     client,
+    plainClient,
     cashback: new CashbackClient(client, cashbackQueue),
     pool,
     databaseUrl: database.url,

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { programPayingAt } from '../tools/scenarios/program-paying-at.ts';
+import { runKeys } from '../bench/payload-keys.ts';
 import { ledgerEntries, runConcurrent } from '../bench/support.ts';
 import { CashbackClient } from '../src/client/cashback-client.ts';
 import { addQuarters, monthsOfQuarter, quarterOfInstant } from '../src/domain/calendar.ts';
@@ -44,16 +45,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   await migrateDatabase(database.url);
   const server = await startTemporalCluster({ postgresUrl: database.url });
   const taskQueue = 'chaos-cashback';
+  // Payloads encrypted, as in production: one key ring for the run, the same for every worker the nemesis replaces.
+  const keys = runKeys('chaos');
   const workerEnv = {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     DATABASE_URL: database.url,
     LOG_LEVEL: 'INFO', // the worker says "worker ready" at INFO
+    ...keys.env,
   };
   const workers: WorkerProcess[] = [];
   for (let i = 0; i < options.workers; i++) workers.push(await startWorkerProcess(workerEnv));
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: keys.dataConverter });
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => undefined); // idle connections die with the PostgreSQL restart; the pool replaces them
   try {

@@ -1,5 +1,9 @@
 // Bounded state: history events and bytes for a user's quarter at 10, 100 and 1,000 payments (baseline: a workflow that
 // only counts the same signals), and the state carried over continue-as-new after 4 and after 8 closed quarters.
+// Histories are read raw (no codec): ours hold ciphertext, each payload about 90 bytes larger than in clear (a 12-byte
+// IV, a 16-byte tag, its own metadata inside the ciphertext, the key id beside it); the counting workflow's are in clear.
+// So our history bytes include that envelope, and the carried state is its ciphertext's length, about 55 bytes more
+// than the JSON (the 4-against-8 ratio is unaffected).
 import proto from '@temporalio/proto';
 import { firstOpenQuarter } from '../../src/domain/program.ts';
 import { PROGRAM } from '../../src/domain/program-versions.ts';
@@ -30,7 +34,7 @@ export async function boundedState(ctx: BenchContext): Promise<Row[]> {
     });
     await runConcurrent(payments, 4, (i) => ctx.cashback.recordPayment(event(i)));
     await runConcurrent(payments, 4, (i) =>
-      ctx.client.workflow.signalWithStart('countingWorkflow', {
+      ctx.plainClient.workflow.signalWithStart('countingWorkflow', {
         workflowId: `count-${user}`,
         taskQueue: ctx.noopQueue,
         signal: 'payment',
@@ -62,6 +66,7 @@ export async function boundedState(ctx: BenchContext): Promise<Row[]> {
         value: cashback.bytes / 1024,
         unit: 'KiB',
         baseline: { name: 'counting workflow', value: noop.bytes / 1024 },
+        note: 'ours encrypted, the counting workflow in clear',
       }),
     );
   }
@@ -135,7 +140,7 @@ export async function boundedState(ctx: BenchContext): Promise<Row[]> {
       value: carried[1]! / 1024,
       unit: 'KiB',
       baseline: { name: '4 closed quarters', value: carried[0]! / 1024 },
-      note: 'target: independent of past quarters (ratio ≈ 1)',
+      note: 'target: independent of past quarters (ratio ≈ 1); encrypted bytes',
     }),
   );
   return rows;
