@@ -1,5 +1,6 @@
-// The one data converter of every process that talks to Temporal (client, HTTP front door, CLI, worker, notifier,
-// benches, tests): payloads encrypted under the key ring's active key, failures' messages inside an encrypted payload.
+// The one data converter of every process that talks to Temporal (the client library, the HTTP front door, the CLI,
+// the worker, the codec server, benches and tests): payloads encrypted under the key ring's active key, and failures'
+// messages inside an encrypted payload.
 import type { DataConverter } from '@temporalio/common';
 import { fileURLToPath } from 'node:url';
 import { EncryptionCodec, type PlaintextObserver } from './encryption-codec.ts';

@@ -66,6 +66,20 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     await page.screenshot({ path: join(folder, name) });
   }
 
+  /** Temporal's stores of this shape, in raw bytes: the dev server's SQLite file, or the cluster's two databases. */
+  async function temporalStores(): Promise<Record<string, Buffer>> {
+    if (shape === 'dev') return { 'temporal.sqlite': await sqliteBytes(join(dataDir, 'temporal.sqlite')) };
+    const databases = ['temporal', 'temporal_visibility'];
+    const bytes = await Promise.all(
+      databases.map((database) => {
+        const url = new URL(env.DATABASE_URL!);
+        url.pathname = `/${database}`;
+        return postgresBytes(url.toString());
+      }),
+    );
+    return Object.fromEntries(databases.map((database, i) => [database, bytes[i]!]));
+  }
+
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'seqr-e2e-'));
     await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root): it must reach its data dir
@@ -193,18 +207,7 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
     // Every store of Temporal, searched in its raw bytes after the demo and this payment: the workflow id is there in
     // clear (it holds the user id, and shows that the search reads the data); the marker, the amount and the JSON of
     // payments, state and statements are not.
-    const stores =
-      shape === 'dev'
-        ? { 'temporal.sqlite': await sqliteBytes(join(dataDir, 'temporal.sqlite')) }
-        : Object.fromEntries(
-            await Promise.all(
-              ['temporal', 'temporal_visibility'].map(async (database) => {
-                const url = new URL(env.DATABASE_URL!);
-                url.pathname = `/${database}`;
-                return [database, await postgresBytes(url.toString())] as const;
-              }),
-            ),
-          );
+    const stores = await temporalStores();
     const clear = ['98765', '987.65', marker, '"netSpendCents"', '"eligiblePayments"', 'paid €14.00', '"paymentId"'];
     for (const [store, bytes] of Object.entries(stores)) {
       expect(found(bytes, [`cashback-${user}`]), store).toEqual([`cashback-${user}`]);
@@ -373,6 +376,11 @@ describe.each(['dev', 'cluster'] as const)('the running engine, %s shape', (shap
         code: 2,
         stderr: expect.stringContaining('no unpaid payout'),
       });
+      // The failure's message (it names the user) is kept inside an encrypted payload: Temporal holds none of it.
+      for (const [store, bytes] of Object.entries(await temporalStores()))
+        expect(found(bytes, [`Seqr Account of ${user} is blocked`, `cashback-${user}`]), store).toEqual([
+          `cashback-${user}`,
+        ]);
       const ledger = await db.query('select idempotency_key, amount_cents from ledger_entry where user_id = $1', [
         user,
       ]);
