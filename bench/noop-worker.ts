@@ -1,6 +1,6 @@
 // The baseline worker for the benchmarks: same server, same SDK, workflows and activities that do nothing but count.
 // Unencrypted on purpose (the SDK's default data converter, no payload codec): it is Temporal's own floor, so a ratio
-// against it includes what our encryption costs.
+// against it includes what our encryption costs; the encryption case measures that cost alone (cases/encryption.ts).
 // Its clients are BenchContext.plainClient.
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';

@@ -17,6 +17,7 @@ import type { Shape } from '../tools/infra/test-servers.ts';
 import { startWorkerProcess } from '../tools/infra/worker-process.ts';
 import { boundedState } from './cases/bounded-state.ts';
 import { capacity } from './cases/capacity.ts';
+import { encryption } from './cases/encryption.ts';
 import { finance } from './cases/finance.ts';
 import { rollout } from './cases/rollout.ts';
 import { ingestion } from './cases/ingestion.ts';
@@ -40,21 +41,22 @@ const cases = {
   startup,
   simulator,
   finance,
+  encryption,
 } as const;
 /** With --server both, these run on the production shape only: together they would take the full run past 30 minutes. */
-const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity', 'rollout', 'startup'];
+const clusterOnly: readonly string[] = ['spread', 'workers', 'capacity', 'rollout', 'startup', 'encryption'];
 const serverless: readonly string[] = ['simulator', 'finance'];
 const options = new Command('bench')
   .option('--quick', 'small sizes, under 2 minutes (CI runs this)')
   .option('--only <cases>', `comma-separated: ${Object.keys(cases).join(', ')}`)
   .option(
     '--storm-users <n>',
-    'users per storm round and in the spread storm (defaults 1,500 and 10,000; 300 with --quick)',
+    'users per storm round (storm, encryption) and in the spread storm (defaults 1,500 and 10,000; with --quick 300, encryption 200)',
     (v) => wholeNumber('--storm-users', v),
   )
   .option(
     '--rounds <n>',
-    'alternating rounds of ours and its baseline in ingestion and the storm (default 2; the storm on the dev server 1)',
+    'alternating rounds of ours and its baseline in ingestion, the storm and encryption (default 2; the storm on the dev server 1)',
     (v) => wholeNumber('--rounds', v),
   )
   .addOption(

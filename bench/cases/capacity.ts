@@ -3,7 +3,8 @@
 // actions, PostgreSQL bytes (Temporal's databases and ours), worker and server CPU-ms. Per user-quarter (the payout's
 // timer, the payout, the rollover into the next run): history events, actions, worker CPU-ms.
 // Payloads are encrypted, as in production: Temporal's bytes are ciphertext, each payload about 90 bytes larger than in
-// clear (IV, tag, its own metadata inside the ciphertext, the key id beside it).
+// clear (IV, tag, its own metadata inside the ciphertext, the key id beside it); the encryption case measures the
+// difference per payment.
 import proto from '@temporalio/proto';
 import type { BenchContext } from '../context.ts';
 import { runStorm } from '../storm-run.ts';
