@@ -6,15 +6,12 @@ import { dataConverterOf } from '../codec/data-converter.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
 import { runMain } from './run-main.ts';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+import { requireTokenOffLoopback } from '../http/token.ts';
 
 await runMain('codec-server', async () => {
   const env = readEnvironment();
   const logger = createLogger(env.LOG_LEVEL as LogLevel, env.LOG_FORMAT ?? defaultLogFormat());
-  if (!env.CODEC_TOKEN && !LOOPBACK.has(env.CODEC_HOST)) {
-    throw new Error(`CODEC_TOKEN is required to listen on ${env.CODEC_HOST}: without a token only loopback is safe`);
-  }
+  requireTokenOffLoopback(env.CODEC_HOST, env.CODEC_TOKEN, 'CODEC_TOKEN');
   // Without a key ring this stops, saying what to set; with encryption off there are no codecs.
   const [codec] = dataConverterOf(env).payloadCodecs ?? [];
   if (!codec) throw new Error('PAYLOAD_ENCRYPTION is off: payloads go in clear, and there is nothing to decode');

@@ -7,15 +7,12 @@ import { readEnvironment } from '../config/environment.ts';
 import { buildIngestServer } from '../http/server.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
 import { runMain } from './run-main.ts';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+import { requireTokenOffLoopback } from '../http/token.ts';
 
 await runMain('ingest', async () => {
   const env = readEnvironment();
   const logger = createLogger(env.LOG_LEVEL as LogLevel, env.LOG_FORMAT ?? defaultLogFormat());
-  if (!env.INGEST_TOKEN && !LOOPBACK.has(env.INGEST_HOST)) {
-    throw new Error(`INGEST_TOKEN is required to listen on ${env.INGEST_HOST}: without a token only loopback is safe`);
-  }
+  requireTokenOffLoopback(env.INGEST_HOST, env.INGEST_TOKEN, 'INGEST_TOKEN');
   const dataConverter = dataConverterOf(env);
   const connection = await Connection.connect(env.temporal.connectionOptions);
   const client = new Client({ connection, namespace: env.temporal.namespace, dataConverter });

@@ -6,3 +6,11 @@ export function tokenMatches(presented: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(presented), digest(expected));
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** A server without a token listens on loopback only: anyone who reaches another address could use it. */
+export function requireTokenOffLoopback(host: string, token: string | undefined, variable: string): void {
+  if (!token && !LOOPBACK.has(host))
+    throw new Error(`${variable} is required to listen on ${host}: without a token only loopback is safe`);
+}
