@@ -6,6 +6,7 @@ import { dataConverterOf } from '../codec/data-converter.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
 import { runMain } from './run-main.ts';
+import { serveUntilStopped } from '../http/serve.ts';
 import { requireTokenOffLoopback } from '../http/token.ts';
 
 await runMain('codec-server', async () => {
@@ -20,18 +21,10 @@ await runMain('codec-server', async () => {
     .map((origin) => origin.trim())
     .filter(Boolean);
   const app = buildCodecServer({ codec, corsOrigins, ...(env.CODEC_TOKEN ? { token: env.CODEC_TOKEN } : {}) });
-  const stop = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  await app.listen({ host: env.CODEC_HOST, port: env.CODEC_PORT });
-  const { port } = app.server.address() as { port: number };
-  const host = env.CODEC_HOST.includes(':') ? `[${env.CODEC_HOST}]` : env.CODEC_HOST;
+  const url = await serveUntilStopped(app, env.CODEC_HOST, env.CODEC_PORT);
   const access = env.CODEC_TOKEN
-    ? `token required: bearer, or the cookie http://${host}:${port}/login sets`
+    ? `token required: bearer, or the cookie ${url}/login sets`
     : 'no token: loopback only';
   const origins = corsOrigins.length ? `UI origins ${corsOrigins.join(', ')}` : 'no UI origins (CLI only)';
-  logger.info(`codec server: http://${host}:${port} (${access}; ${origins})`);
+  logger.info(`codec server: ${url} (${access}; ${origins})`);
 });

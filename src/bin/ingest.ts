@@ -7,6 +7,7 @@ import { readEnvironment } from '../config/environment.ts';
 import { buildIngestServer } from '../http/server.ts';
 import { createLogger, defaultLogFormat } from './logger.ts';
 import { runMain } from './run-main.ts';
+import { serveUntilStopped } from '../http/serve.ts';
 import { requireTokenOffLoopback } from '../http/token.ts';
 
 await runMain('ingest', async () => {
@@ -21,17 +22,6 @@ await runMain('ingest', async () => {
     connection,
     ...(env.INGEST_TOKEN ? { token: env.INGEST_TOKEN } : {}),
   });
-  const stop = async () => {
-    await app.close();
-    await connection.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  await app.listen({ host: env.INGEST_HOST, port: env.INGEST_PORT });
-  const { port } = app.server.address() as { port: number };
-  const host = env.INGEST_HOST.includes(':') ? `[${env.INGEST_HOST}]` : env.INGEST_HOST;
-  logger.info(
-    `HTTP ingestion: http://${host}:${port} (OpenAPI at /openapi.json${env.INGEST_TOKEN ? ', bearer token required' : ''})`,
-  );
+  const url = await serveUntilStopped(app, env.INGEST_HOST, env.INGEST_PORT, () => connection.close());
+  logger.info(`HTTP ingestion: ${url} (OpenAPI at /openapi.json${env.INGEST_TOKEN ? ', bearer token required' : ''})`);
 });
